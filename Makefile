@@ -1,0 +1,34 @@
+# `make run` and `make test` work from a fresh clone: each creates .venv first.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres migrate seed bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py import_seeds
+
+run: seed
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite twice: on SQLite, then on a throwaway PostgreSQL the harness starts and stops.
+test: test-sqlite test-postgres
+
+test-sqlite: $(STAMP)
+	$(PY) -m pytest
+
+test-postgres: $(STAMP)
+	$(PY) tests/with_postgres.py $(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) staticfiles tests/artifacts .pytest_cache

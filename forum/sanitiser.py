@@ -1,0 +1,48 @@
+"""The only place the project turns user-written text into HTML.
+
+Comment and post text is plain text with paragraphs and line breaks, plus the
+small set of tags Blogger allowed. Everything else is shown as text, never
+executed. Call `text_to_html` once when text is written and store the result;
+pages render the stored HTML. Swapping bleach for another sanitiser means
+changing this module only.
+"""
+
+import re
+
+import bleach
+from bleach.linkifier import Linker
+
+ALLOWED_TAGS = frozenset({"b", "i", "em", "strong", "a", "blockquote"})
+ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=False,  # disallowed tags are escaped and shown as typed
+    strip_comments=True,
+)
+
+
+def _set_rel(attrs, new=False):
+    attrs[(None, "rel")] = LINK_REL
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_linker = Linker(callbacks=[_set_rel], parse_email=False)
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\u00a0]*\n+")
+
+
+def text_to_html(text: str) -> str:
+    """Sanitise plain text into HTML paragraphs with linked URLs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not text.strip():
+        return ""
+    cleaned = _cleaner.clean(text)
+    paragraphs = [part for part in _PARAGRAPH_BREAK.split(cleaned) if part.strip()]
+    html = "".join("<p>" + part.replace("\n", "<br>\n") + "</p>\n" for part in paragraphs)
+    return _linker.linkify(html)

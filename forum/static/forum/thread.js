@@ -1,0 +1,41 @@
+// Progressive enhancement: "Reply" opens a reply form inline under the comment.
+// Without JavaScript the link leads to the reply page, which does the same job.
+(function () {
+  "use strict";
+
+  function inlineReplyForm(link) {
+    var comment = document.getElementById(link.dataset.replyTo);
+    var template = document.querySelector("#comment-form form");
+    if (!comment || !template) return null;
+    var form = template.cloneNode(true);
+    form.action = link.href;
+    form.classList.add("inline-reply-form");
+    form.querySelectorAll(".invalid-feedback, .alert").forEach(function (node) { node.remove(); });
+    form.querySelectorAll("[id]").forEach(function (node) { node.id = node.id + "-" + link.dataset.replyTo; });
+    form.querySelectorAll("label[for]").forEach(function (node) { node.htmlFor = node.htmlFor + "-" + link.dataset.replyTo; });
+    form.querySelectorAll("textarea").forEach(function (node) { node.value = ""; node.classList.remove("is-invalid"); });
+    var cancel = document.createElement("button");
+    cancel.type = "button";
+    cancel.className = "btn btn-link cancel-reply";
+    cancel.textContent = "Cancel";
+    cancel.addEventListener("click", function () { form.remove(); link.focus(); });
+    form.appendChild(cancel);
+    comment.querySelector(".comment-box").after(form);
+    return form;
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.reply-link");
+    if (!link) return;
+    var comment = document.getElementById(link.dataset.replyTo);
+    if (!comment) return;
+    event.preventDefault();
+    var open = comment.querySelector(":scope > .inline-reply-form");
+    if (open) {
+      open.querySelector("textarea").focus();
+      return;
+    }
+    var form = inlineReplyForm(link);
+    if (form) form.querySelector("textarea").focus();
+  });
+})();
