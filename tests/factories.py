@@ -1,0 +1,44 @@
+"""Small helpers that build posts and comments through the same services the site uses."""
+
+import itertools
+from datetime import date
+
+from forum import services
+from forum.models import Comment, Post, PostSection
+
+_numbers = itertools.count(1)
+
+
+def make_post(*, title: str | None = None, published_on: date | None = None, body: str = "The editor's text.", **fields) -> Post:
+    number = next(_numbers)
+    title = title or f"Post {number}"
+    post = Post(title=title, slug=fields.pop("slug", f"post-{number}"), **fields)
+    if published_on:
+        post.published_on = published_on
+    post.full_clean()
+    post.save()
+    section = PostSection(post=post, position=1)
+    section.set_body(body)
+    section.full_clean()
+    section.save()
+    return post
+
+
+def make_comment(*, post: Post | None = None, parent: Comment | None = None, text: str | None = None, **fields) -> Comment:
+    post = post or (parent.post if parent else make_post())
+    return services.comment_post(post=post, parent=parent, text=text or f"Comment {next(_numbers)}", **fields)
+
+
+def make_chain(*, post: Post, depth: int) -> list[Comment]:
+    """A top-level comment and a reply to a reply ... `depth` levels below it."""
+    chain = [make_comment(post=post)]
+    for _ in range(depth):
+        chain.append(make_comment(parent=chain[-1]))
+    return chain
+
+
+def make_thread(*, post: Post, size: int) -> None:
+    """`size` comments: every fifth starts a tree, the rest reply to the one before (depth up to 4)."""
+    previous = None
+    for number in range(size):
+        previous = make_comment(post=post, parent=None if number % 5 == 0 else previous)
