@@ -30,5 +30,9 @@ test-sqlite: $(STAMP)
 test-postgres: $(STAMP)
 	$(PY) tests/with_postgres.py $(PY) -m pytest
 
+bench: $(STAMP)
+	$(PY) tests/bench_thread.py
+	$(PY) tests/with_postgres.py $(PY) tests/bench_thread.py
+
 clean:
 	rm -rf $(VENV) staticfiles tests/artifacts .pytest_cache

@@ -19,7 +19,9 @@ class CommentForm(forms.Form):
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Plain text; blank lines start paragraphs. You may use <b>, <i>, <em>, <strong>, <a> and <blockquote>.",
+        # Crispy renders help text as HTML, so it names the tags without angle brackets.
+        help_text="Plain text; a blank line starts a new paragraph and web addresses become links. "
+        "The HTML tags b, i, em, strong, a and blockquote work as on Blogger.",
         error_messages={"required": "Write something before posting."},
     )
 

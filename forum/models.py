@@ -1,10 +1,13 @@
 """Posts, their ordered sections, and the threaded comments under them."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
+from django.utils.functional import cached_property
 from django.urls import reverse
 from django.utils import timezone
 from mptt.models import MPTTModel, TreeForeignKey
@@ -175,6 +178,23 @@ class Comment(MPTTModel):
     @property
     def anchor(self) -> str:
         return f"c{self.pk}"
+
+    @cached_property
+    def posted_at(self) -> datetime | None:
+        """The posting time in the site's time zone (None when imported without one).
+
+        Pages format it with plain strftime: Django's date filter, three times
+        per comment, was the thread page's largest cost (make bench).
+        """
+        return timezone.localtime(self.created_at) if self.created_at else None
+
+    @property
+    def posted_date_label(self) -> str:
+        return f"{self.posted_at.day} {self.posted_at:%B %Y}" if self.posted_at else ""
+
+    @property
+    def posted_time_label(self) -> str:
+        return f"{self.posted_at:%H:%M}" if self.posted_at else ""
 
     @property
     def author_label(self) -> str:

@@ -1,0 +1,68 @@
+"""Time the thread page for threads of several sizes: `make bench`.
+
+Builds the threads in a throwaway test database (SQLite by default, PostgreSQL
+with DATABASE_URL), requests each post page several times through Django's test
+client, and prints the median time, the time per 1,000 comments and the query
+count. Figures, not assertions: speed goals are read here, never in tests.
+"""
+
+import os
+import statistics
+import sys
+import time
+import warnings
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+SIZES = [100, 1_000, 3_000]
+REPEATS = 7
+
+
+warnings.filterwarnings("ignore", "No directory at")  # WhiteNoise: no collectstatic here
+
+
+def main() -> None:
+    from tests.factories import make_post, make_thread
+
+    # Not setup_test_environment(): its instrumented rendering copies the
+    # context on every include and would time the test harness, not the page.
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    old_name = connection.creation.create_test_db(verbosity=0)
+    try:
+        client = Client()
+        print(f"database: {connection.vendor}; median of {REPEATS} requests")
+        for size in SIZES:
+            post = make_post()
+            make_thread(post=post, size=size)
+            url = post.get_absolute_url()
+            client.get(url)  # warm the template cache
+            timings = []
+            for _ in range(REPEATS):
+                started = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(url)
+                timings.append(time.perf_counter() - started)
+                assert response.status_code == 200
+            median = statistics.median(timings) * 1000
+            print(
+                f"{size:>6} comments: {median:7.1f} ms  ({median / size * 1000:5.1f} ms per 1,000)  "
+                f"{len(queries)} queries  {len(response.content) / 1024:7.0f} KiB"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
