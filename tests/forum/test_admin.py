@@ -1,0 +1,97 @@
+"""Editors publish posts and manage comments through the Django admin."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.models import User
+from forum.models import Comment, Post
+from tests.factories import make_comment, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = User.objects.create_superuser(handle="editor", email="editor@example.org", password="a long passphrase")
+    client.force_login(editor)
+    client.editor = editor
+    return client
+
+
+def test_editor_publishes_a_post_with_sections(editor_client):
+    response = editor_client.post(
+        reverse("admin:forum_post_add"),
+        {
+            "title": "A New Post",
+            "slug": "a-new-post",
+            "published_on": "2021-04-01",
+            "editor": "",
+            "sections-TOTAL_FORMS": "2",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "1000",
+            "sections-0-position": "1",
+            "sections-0-body": "Editor's words with <script>x</script>.\n\nhttps://example.org",
+            "sections-1-position": "2",
+            "sections-1-body": "",
+            "sections-1-removed_at_authors_request": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    post = Post.objects.get(slug="a-new-post")
+    assert post.editor == editor_client.editor
+    first, second = post.sections.all()
+    assert "&lt;script&gt;" in first.body_html and 'rel="nofollow ugc noopener"' in first.body_html
+    assert second.removed_at_authors_request and second.body == ""
+    page = editor_client.get(post.get_absolute_url()).content.decode()
+    assert "Removed at author" in page and "Editor" in page
+
+
+def test_section_with_nul_byte_gets_a_form_error(editor_client):
+    response = editor_client.post(
+        reverse("admin:forum_post_add"),
+        {
+            "title": "Bad", "slug": "bad", "published_on": "2021-04-01", "editor": "",
+            "sections-TOTAL_FORMS": "1", "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
+            "sections-0-position": "1", "sections-0-body": "nul \x00 byte",
+        },
+    )
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in response.content.decode()
+    assert not Post.objects.exists()
+
+
+def test_comment_admin_lists_the_tree_and_rerenders_edited_text(editor_client):
+    parent = make_comment(text="parent")
+    reply = make_comment(parent=parent, text="child")
+    assert editor_client.get(reverse("admin:forum_comment_changelist")).status_code == 200
+    response = editor_client.post(
+        reverse("admin:forum_comment_change", args=[reply.pk]),
+        {
+            "post": parent.post_id, "parent": parent.pk, "author": "", "author_name": "",
+            "text": "edited <b>bold</b>", "state": "published",
+            "created_at_0": "2021-04-01", "created_at_1": "10:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    reply.refresh_from_db()
+    assert reply.html == "<p>edited <b>bold</b></p>\n"
+
+
+def test_comment_admin_refuses_removal_that_keeps_text(editor_client):
+    comment = make_comment(text="keep me?")
+    response = editor_client.post(
+        reverse("admin:forum_comment_change", args=[comment.pk]),
+        {"post": comment.post_id, "parent": "", "author": "", "author_name": "", "text": "keep me?",
+         "state": "removed_by_moderator", "created_at_0": "", "created_at_1": ""},
+    )
+    assert response.status_code == 200
+    assert "A removed comment keeps no text." in response.content.decode()
+    assert Comment.objects.get().state == Comment.State.PUBLISHED
+
+
+def test_readers_cannot_reach_the_admin(client):
+    make_post()
+    response = client.get(reverse("admin:forum_post_changelist"))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
