@@ -6,36 +6,16 @@ trees; SQLite: IMMEDIATE transactions). Runs on both databases.
 """
 
 import multiprocessing
-import random
 from collections import defaultdict
 
 import pytest
-from django.db import connections
+from django.db import connection
 
-from forum import services
-from forum.models import Comment, Post
+from forum.models import Comment
 from tests.factories import make_comment, make_post
+from tests.forum.posting_worker import COMMENTS_PER_WORKER, post_many
 
 WORKERS = 4
-COMMENTS_PER_WORKER = 30
-
-
-def post_many(post_pk: int, worker: int, start, failures) -> None:
-    """Runs in a forked process with its own database connection."""
-    try:
-        rng = random.Random(worker)
-        post = Post.objects.get(pk=post_pk)
-        start.wait(timeout=30)
-        for number in range(COMMENTS_PER_WORKER):
-            parent = None
-            if rng.random() < 0.75:
-                ids = list(Comment.objects.filter(post=post).values_list("pk", flat=True))
-                parent = Comment.objects.get(pk=rng.choice(ids))
-            services.comment_post(post=post, parent=parent, text=f"worker {worker} comment {number}")
-    except Exception as error:  # reported to the parent, which fails the test
-        failures.put(f"worker {worker}: {error!r}")
-    finally:
-        connections.close_all()
 
 
 def expected_nested_sets(rows) -> dict[int, tuple[int, int, int, int]]:
@@ -61,11 +41,16 @@ def expected_nested_sets(rows) -> dict[int, tuple[int, int, int, int]]:
 def test_concurrent_posting_keeps_the_tree_exact():
     post = make_post()
     make_comment(post=post, text="the first comment")
-    connections.close_all()  # children must not share this connection
-    context = multiprocessing.get_context("fork")
+    # Spawned, not forked: a forked child would inherit this process's open
+    # database connections (and the live server's), and could close them.
+    context = multiprocessing.get_context("spawn")
     start = context.Barrier(WORKERS)
     failures = context.Queue()
-    workers = [context.Process(target=post_many, args=(post.pk, n, start, failures)) for n in range(WORKERS)]
+    database_name = connection.settings_dict["NAME"]
+    workers = [
+        context.Process(target=post_many, args=(database_name, post.pk, n, start, failures))
+        for n in range(WORKERS)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
