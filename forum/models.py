@@ -10,7 +10,9 @@ from django.db.models import Count, Q
 from django.utils.functional import cached_property
 from django.urls import reverse
 from django.utils import timezone
+from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
+from mptt.querysets import TreeQuerySet
 
 from .sanitiser import text_to_html
 
@@ -103,7 +105,7 @@ class PostSection(models.Model):
             raise ValidationError({"body": "A section needs some text."})
 
 
-class CommentQuerySet(models.QuerySet):
+class CommentQuerySet(TreeQuerySet):
     def in_thread_order(self):
         return self.order_by("tree_id", "lft")
 
@@ -156,7 +158,8 @@ class Comment(MPTTModel):
     )
     state = models.CharField(max_length=24, choices=State.choices, default=State.PUBLISHED)
 
-    objects = CommentQuerySet.as_manager()
+    # mptt's TreeManager (rebuild(), tree-aware inserts) with our reads on it.
+    objects = TreeManager.from_queryset(CommentQuerySet)()
 
     class MPTTMeta:
         order_insertion_by: list[str] = []

@@ -266,7 +266,7 @@ def _parse_comments(lines: list[str], start: int) -> list[ParsedComment]:
         comment, index = _read_comment(lines, index, match.group(2), TOP_LEVEL_INDENT, "ReplyDelete")
         comments.append(comment)
         index = _next_non_blank(lines, index)
-        if index < len(lines) and lines[index] == "    Replies":
+        if index < len(lines) and lines[index].rstrip() == "    Replies":
             replies_line = index
             index = _next_non_blank(lines, index + 1)
             while index < len(lines) and (match := REPLY_START.match(lines[index])):

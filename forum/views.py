@@ -17,16 +17,10 @@ def post_list(request):
     return render(request, "forum/post_list.html", {"page": page})
 
 
-def post_detail(request, slug, form=None, status=200):
+def post_detail(request, slug):
     """Anyone: a post with its whole thread and the comment form."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    context = {
-        "post": post,
-        "sections": list(post.sections.all()),
-        "comments": thread_for_readers(post),
-        "form": form or CommentForm(),
-    }
-    return render(request, "forum/post_detail.html", context, status=status)
+    return _render_post(request, post, CommentForm())
 
 
 @require_POST
@@ -35,7 +29,7 @@ def comment_create(request, slug):
     post = get_object_or_404(Post.objects.published(), slug=slug)
     form = CommentForm(request.POST)
     if not form.is_valid():
-        return post_detail(request, slug, form=form, status=400)
+        return _render_post(request, post, form, status=400)
     comment = services.comment_post(post=post, **form.cleaned_data)
     return _posted(request, comment)
 
@@ -53,6 +47,16 @@ def comment_reply(request, slug, pk):
         return _posted(request, comment)
     status = 400 if request.method == "POST" else 200
     return render(request, "forum/comment_reply.html", {"post": post, "parent": parent, "form": form}, status=status)
+
+
+def _render_post(request, post, form, status=200):
+    context = {
+        "post": post,
+        "sections": list(post.sections.all()),
+        "comments": thread_for_readers(post),
+        "form": form,
+    }
+    return render(request, "forum/post_detail.html", context, status=status)
 
 
 def _posted(request, comment):
