@@ -61,19 +61,17 @@ def _lock_tree_for_insert(comment: Comment) -> None:
     """Serialise writers to one comment tree so mptt's lft/rght updates cannot race.
 
     A reply locks the root row of its own tree (other threads and other trees
-    write freely). A new top-level comment takes a table-wide lock, because
-    its tree_id is MAX + 1. On SQLite the connection's IMMEDIATE transactions
-    already hold the database's single write lock.
+    write freely); mptt then re-reads the parent's lft/rght under that lock.
+    A new top-level comment takes a table-wide lock, because its tree_id is
+    MAX + 1. On SQLite the connection's IMMEDIATE transactions already hold
+    the database's single write lock.
     """
     if connection.vendor != "postgresql":
-        if comment.parent_id:
-            comment.parent = Comment.objects.get(pk=comment.parent_id)
         return
     if comment.parent_id is None:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
         return
+    # Read the tree afresh rather than trust the caller's copy of the parent.
     tree_id = Comment.objects.filter(pk=comment.parent_id).values_list("tree_id", flat=True).get()
     list(Comment.objects.select_for_update().filter(tree_id=tree_id, level=0).values_list("pk"))
-    # Re-read the parent under the lock: its lft/rght may have moved meanwhile.
-    comment.parent = Comment.objects.get(pk=comment.parent_id)

@@ -1,7 +1,6 @@
 import os
 
 import pytest
-from django.db import connection
 
 
 def pytest_report_header(config):
@@ -20,8 +19,3 @@ def pytest_sessionfinish(session, exitstatus):
     if skipped:
         reporter.write_line(f"CI=true: {len(skipped)} skipped test(s) count as failures.", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-@pytest.fixture
-def on_postgresql():
-    return connection.vendor == "postgresql"

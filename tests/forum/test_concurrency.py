@@ -19,7 +19,11 @@ WORKERS = 4
 
 
 def expected_nested_sets(rows) -> dict[int, tuple[int, int, int, int]]:
-    """What mptt's rebuild() gives: from parent links alone, siblings in posting (pk) order."""
+    """The nested sets that the parent links alone determine, siblings in posting (pk) order.
+
+    This is what mptt's rebuild() recomputes; it is built here because
+    rebuild() leaves sibling order to the database's row order.
+    """
     children = defaultdict(list)
     for pk, parent_id, *_ in sorted(rows):
         children[parent_id].append(pk)
