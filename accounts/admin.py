@@ -2,16 +2,17 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from .forms import HandleFormMixin
 from .models import User
 
 
-class HandleUserCreationForm(UserCreationForm):
+class HandleUserCreationForm(HandleFormMixin, UserCreationForm):
     class Meta:
         model = User
         fields = ("handle", "email")
 
 
-class HandleUserChangeForm(UserChangeForm):
+class HandleUserChangeForm(HandleFormMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"

@@ -1,14 +1,24 @@
 """The site's user: known to readers by a handle, unique whatever its case."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .names import name_refusal_reason, name_skeleton
 
 handle_validator = RegexValidator(
     r"^[A-Za-z0-9_-]{3,30}\Z",
     "A handle is 3 to 30 letters, digits, underscores or hyphens.",
 )
+
+
+def validate_handle_is_free(handle: str) -> None:
+    reason = name_refusal_reason(handle)
+    if reason:
+        raise ValidationError(reason, code="reserved")
 
 
 class HandleUserManager(UserManager):
@@ -49,8 +59,17 @@ class User(AbstractUser):
         max_length=30,
         unique=True,
         error_messages={"unique": "That handle is already taken."},
-        validators=[handle_validator],
+        validators=[handle_validator, validate_handle_is_free],
         help_text="3 to 30 letters, digits, underscores or hyphens. Shown beside your comments.",
+    )
+    # The handle's skeleton (accounts.names): unique, so no two members look
+    # alike, and typed names on the comment form are checked against it.
+    handle_key = models.CharField(
+        max_length=30,
+        unique=True,
+        blank=True,
+        editable=False,
+        error_messages={"unique": "That handle is taken, or looks too like one that is."},
     )
 
     USERNAME_FIELD = "handle"
@@ -69,6 +88,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.handle
+
+    def clean(self) -> None:
+        super().clean()
+        self.handle_key = name_skeleton(self.handle)
+
+    def save(self, *args, **kwargs):
+        # Also here, for writes that skip clean(): the key must never go stale.
+        self.handle_key = name_skeleton(self.handle)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:profile", kwargs={"handle": self.handle})
 
     def get_full_name(self) -> str:
         return self.handle

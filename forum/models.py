@@ -1,24 +1,28 @@
 """Posts, their ordered sections, and the threaded comments under them."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import models
 from django.db.models import Count, Q
-from django.utils.functional import cached_property
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import cached_property
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from .identity import hash_removal_key
 from .sanitiser import text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
 SECTION_MAX_LENGTH = 100_000
 AUTHOR_NAME_MAX_LENGTH = 50
+# What readers see where words were taken down at their author's request, as on the blog.
+REMOVED_AT_AUTHORS_REQUEST_TEXT = "Removed at author's request."
 
 no_nul_bytes = ProhibitNullCharactersValidator()
 
@@ -78,7 +82,7 @@ class PostSection(models.Model):
         help_text="The text is erased and readers see “Removed at author's request.”",
     )
 
-    REMOVED_TEXT = "Removed at author's request."
+    REMOVED_TEXT = REMOVED_AT_AUTHORS_REQUEST_TEXT
 
     class Meta:
         ordering = ["position", "pk"]
@@ -88,6 +92,9 @@ class PostSection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.post} § {self.position}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.post.get_absolute_url()}#section-{self.position}"
 
     def set_body(self, body: str) -> None:
         self.body = body
@@ -112,6 +119,27 @@ class CommentQuerySet(TreeQuerySet):
     def not_pending(self):
         return self.exclude(state=Comment.State.PENDING)
 
+    def published(self):
+        """Comments whose words readers can read, on posts that are out."""
+        return self.filter(state=Comment.State.PUBLISHED, post__published_on__lte=timezone.localdate())
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-pk")
+
+    def erase(self, *, state: str) -> int:
+        """Take the words and the name they appeared under out of the database, leaving a tombstone."""
+        if state not in Comment.GONE_STATES:
+            raise ValueError(f"{state!r} is not a state that erases a comment.")
+        return self.update(
+            state=state,
+            text="",
+            html="",
+            author_name="",
+            anon_tag="",
+            anon_fingerprint="",
+            removal_key_hash="",
+        )
+
 
 class Comment(MPTTModel):
     class State(models.TextChoices):
@@ -120,12 +148,17 @@ class Comment(MPTTModel):
         HIDDEN = "hidden", "Hidden by a moderator"
         REMOVED_BY_AUTHOR = "removed_by_author", "Removed by the author"
         REMOVED_BY_MODERATOR = "removed_by_moderator", "Removed by a moderator"
+        REMOVED_AT_AUTHORS_REQUEST = "removed_at_request", "Removed at the author's request"
 
-    GONE_STATES = frozenset({State.REMOVED_BY_AUTHOR, State.REMOVED_BY_MODERATOR})
+    GONE_STATES = frozenset(
+        {State.REMOVED_BY_AUTHOR, State.REMOVED_BY_MODERATOR, State.REMOVED_AT_AUTHORS_REQUEST}
+    )
+    EDITABLE_STATES = frozenset({State.PUBLISHED, State.PENDING})
     TOMBSTONES = {
         State.HIDDEN: "This comment has been hidden by a moderator.",
         State.REMOVED_BY_AUTHOR: "This comment has been removed by the author.",
         State.REMOVED_BY_MODERATOR: "This comment has been removed by a moderator.",
+        State.REMOVED_AT_AUTHORS_REQUEST: REMOVED_AT_AUTHORS_REQUEST_TEXT,
     }
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
@@ -146,6 +179,17 @@ class Comment(MPTTModel):
         validators=[no_nul_bytes],
         help_text="An unregistered display name. Empty with no author means Anonymous.",
     )
+    author_account_deleted = models.BooleanField(
+        default=False,
+        help_text="The author deleted their account and chose to leave this comment up.",
+    )
+    # Anonymous comments: a short tag, the same for one browser throughout one
+    # thread (forum.identity), and the longer code it is a prefix of, which
+    # tells two people apart when their short tags collide.
+    anon_tag = models.CharField(max_length=12, blank=True, editable=False)
+    anon_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
+    # A hash of the secret that lets an unregistered author edit or remove the comment.
+    removal_key_hash = models.CharField(max_length=64, blank=True, editable=False)
     text = models.TextField(
         blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), no_nul_bytes]
     )
@@ -156,6 +200,7 @@ class Comment(MPTTModel):
         blank=True,
         help_text="Empty for comments imported without a known time.",
     )
+    edited_at = models.DateTimeField(null=True, blank=True, editable=False)
     state = models.CharField(max_length=24, choices=State.choices, default=State.PUBLISHED)
 
     # mptt's TreeManager (rebuild(), tree-aware inserts) with our reads on it.
@@ -200,10 +245,25 @@ class Comment(MPTTModel):
         return f"{self.posted_at:%H:%M}" if self.posted_at else ""
 
     @property
+    def author_kind(self) -> str:
+        """member, name, anonymous or deleted: pages render each differently."""
+        if self.author_id:
+            return "member"
+        if self.author_account_deleted:
+            return "deleted"
+        if self.author_name:
+            return "name"
+        return "anonymous"
+
+    @property
     def author_label(self) -> str:
         if self.author_id:
             return self.author.handle
-        return self.author_name or "Anonymous"
+        if self.author_account_deleted:
+            return "[deleted account]"
+        if self.author_name:
+            return self.author_name
+        return f"Anon·{self.anon_tag}" if self.anon_tag else "Anonymous"
 
     @property
     def is_gone(self) -> bool:
@@ -221,6 +281,33 @@ class Comment(MPTTModel):
     def accepts_replies(self) -> bool:
         return self.state == self.State.PUBLISHED
 
+    @property
+    def editable_until(self) -> datetime | None:
+        if self.created_at is None:
+            return None
+        return self.created_at + timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+
+    def is_in_edit_window(self) -> bool:
+        return self.editable_until is not None and timezone.now() <= self.editable_until
+
+    def is_authored_by(self, *, user, removal_key: str = "") -> bool:
+        """A member by their session; anyone else by the removal key made when they posted."""
+        if self.author_id is not None:
+            return user.is_authenticated and user.pk == self.author_id
+        if not (removal_key and self.removal_key_hash):
+            return False
+        return constant_time_compare(hash_removal_key(removal_key), self.removal_key_hash)
+
+    def can_be_edited_by(self, *, user, removal_key: str = "") -> bool:
+        return (
+            self.state in self.EDITABLE_STATES
+            and self.is_in_edit_window()
+            and self.is_authored_by(user=user, removal_key=removal_key)
+        )
+
+    def can_be_removed_by(self, *, user, removal_key: str = "") -> bool:
+        return not self.is_gone and self.is_authored_by(user=user, removal_key=removal_key)
+
     def set_text(self, text: str) -> None:
         self.text = text
         self.html = text_to_html(text)
@@ -229,6 +316,8 @@ class Comment(MPTTModel):
         errors = {}
         if self.author_id and self.author_name:
             errors["author_name"] = "A comment is either under a handle or under a typed name, not both."
+        if self.author_id and self.author_account_deleted:
+            errors["author"] = "A comment under a live account cannot be marked as from a deleted one."
         if self.is_gone and self.text:
             errors["text"] = "A removed comment keeps no text."
         if not self.is_gone and not self.text.strip():

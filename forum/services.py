@@ -2,9 +2,12 @@
 
 from datetime import datetime
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import identity
 from .models import Comment, Post
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
@@ -19,8 +22,16 @@ def comment_post(
     parent: Comment | None = None,
     author=None,
     author_name: str = "",
+    anon_device: str = "",
+    removal_key: str = "",
 ) -> Comment:
-    """Publish a reader's comment or reply, timed now."""
+    """Publish a reader's comment or reply, timed now.
+
+    `author` is a member posting under their handle; otherwise `author_name`
+    is a typed name, or both are empty for Anonymous, tagged per thread from
+    `anon_device`. `removal_key` lets a poster without an account edit or
+    remove the comment later; only its hash is kept.
+    """
     comment = Comment(
         post=post,
         parent=parent,
@@ -28,9 +39,42 @@ def comment_post(
         author_name=author_name.strip(),
         created_at=timezone.now(),
         state=Comment.State.PUBLISHED,
+        removal_key_hash=identity.hash_removal_key(removal_key) if removal_key else "",
     )
+    if author is None and not comment.author_name and anon_device:
+        comment.anon_fingerprint = identity.anon_fingerprint(post_id=post.pk, device=anon_device)
+        comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
     return _insert_comment(comment)
+
+
+def comment_edit(*, comment: Comment, text: str) -> Comment:
+    """Replace a comment's words within the edit window; the comment then shows "edited"."""
+    with transaction.atomic():
+        # Locked and re-read: the window or the state may have changed since the form opened.
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if current.state not in Comment.EDITABLE_STATES:
+            raise ValidationError({"text": "This comment can no longer be edited."})
+        if not current.is_in_edit_window():
+            raise ValidationError(
+                {
+                    "text": f"Comments can be edited for {settings.FORUM_EDIT_WINDOW_MINUTES} minutes "
+                    "after posting; that time is over. You can still remove it."
+                }
+            )
+        current.set_text(text)
+        current.edited_at = timezone.now()
+        current.full_clean()
+        current.save(update_fields=["text", "html", "edited_at"])
+    return current
+
+
+def comment_remove_by_author(*, comment: Comment) -> None:
+    """The author takes their words down: erased from the database, replies kept under a tombstone."""
+    with transaction.atomic():
+        Comment.objects.filter(pk=comment.pk).exclude(state__in=Comment.GONE_STATES).erase(
+            state=Comment.State.REMOVED_BY_AUTHOR
+        )
 
 
 def comment_import(
@@ -45,6 +89,23 @@ def comment_import(
     comment = Comment(post=post, parent=parent, state=state, created_at=created_at)
     comment.set_text(text)
     return _insert_comment(comment)
+
+
+def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
+    """The poster's tag in this thread: the one they had, else the shortest prefix nobody else has."""
+    earlier = (
+        Comment.objects.filter(post=post, anon_fingerprint=fingerprint)
+        .exclude(anon_tag="")
+        .values_list("anon_tag", flat=True)
+        .first()
+    )
+    if earlier:
+        return earlier
+    candidates = [
+        fingerprint[:length] for length in range(identity.ANON_TAG_LENGTH, len(fingerprint) + 1)
+    ]
+    taken = set(Comment.objects.filter(post=post, anon_tag__in=candidates).values_list("anon_tag", flat=True))
+    return next(tag for tag in candidates if tag not in taken)
 
 
 def _insert_comment(comment: Comment) -> Comment:

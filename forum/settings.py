@@ -127,7 +127,35 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "forum:post_list"
+LOGOUT_REDIRECT_URL = "forum:post_list"
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+
+# Throttles and rate limits count in the cache. The default is per process;
+# with several server processes, point them all at one Redis or Memcached.
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "forum"),
+    }
+}
+# Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets instead
+# (as a META key, e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP).
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")
+
+# Mail (password resets): printed to the console unless an SMTP host is set.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "forum@localhost")
 
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
@@ -153,3 +181,13 @@ LOGGING = {
 
 # Forum behaviour.
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "10"))
+FORUM_PROFILE_COMMENTS_PER_PAGE = 20
+FORUM_EDIT_WINDOW_MINUTES = 15
+# Failed logins allowed per account and per IP in a 15-minute window.
+FORUM_LOGIN_FAILURES_PER_ACCOUNT = 10
+FORUM_LOGIN_FAILURES_PER_IP = 30
+# Wrong removal keys allowed per IP in a 15-minute window.
+FORUM_REMOVAL_KEY_FAILURES_PER_IP = 10
+# Removal requests and password-reset mails per IP per hour.
+FORUM_REMOVAL_REQUESTS_PER_IP = 10
+FORUM_PASSWORD_RESETS_PER_IP = 5

@@ -1,13 +1,19 @@
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import services
-from .forms import CommentForm
+from . import identity, services
+from .forms import CommentForm, CommentTextForm
 from .models import Comment, Post
 from .selectors import thread_for_readers
+from .throttle import Throttle, client_ip
 
 
 def post_list(request):
@@ -20,18 +26,17 @@ def post_list(request):
 def post_detail(request, slug):
     """Anyone: a post with its whole thread and the comment form."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    return _render_post(request, post, CommentForm())
+    return _render_post(request, post, _comment_form(request))
 
 
 @require_POST
 def comment_create(request, slug):
-    """Anyone: post a top-level comment, anonymously or under a typed name."""
+    """Anyone: post a top-level comment under their handle, a typed name, or anonymously."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    form = CommentForm(request.POST)
+    form = _comment_form(request)
     if not form.is_valid():
         return _render_post(request, post, form, status=400)
-    comment = services.comment_post(post=post, **form.cleaned_data)
-    return _posted(request, comment)
+    return _publish(request, form, post=post)
 
 
 @require_http_methods(["GET", "POST"])
@@ -41,24 +46,135 @@ def comment_reply(request, slug, pk):
     parent = get_object_or_404(Comment.objects.not_pending().select_related("author"), pk=pk, post=post)
     if not parent.accepts_replies:
         return render(request, "forum/reply_closed.html", {"post": post, "parent": parent}, status=409)
-    form = CommentForm(request.POST or None)
+    form = _comment_form(request)
     if request.method == "POST" and form.is_valid():
-        comment = services.comment_post(post=post, parent=parent, **form.cleaned_data)
-        return _posted(request, comment)
+        return _publish(request, form, post=post, parent=parent)
     status = 400 if request.method == "POST" else 200
     return render(request, "forum/comment_reply.html", {"post": post, "parent": parent, "form": form}, status=status)
 
 
+def comment_author_required(view):
+    """Let the view run only for the comment's author: a member by session, anyone else by removal key.
+
+    The key comes from the private link (?key=, then a hidden field) or from
+    this browser's cookie. A wrong or used key gets the same page as a missing
+    comment, and too many of them from one address are refused for a while.
+    """
+
+    @wraps(view)
+    def wrapper(request, slug, pk):
+        offered_key = request.POST.get("key") or request.GET.get("key") or ""
+        address = client_ip(request)
+        throttle = _removal_key_throttle()
+        if offered_key and throttle.is_exceeded(address):
+            return render(request, "forum/removal_link_throttled.html", status=429)
+        comment = (
+            Comment.objects.select_related("post", "author")
+            .filter(pk=pk, post__slug=slug, post__in=Post.objects.published())
+            .first()
+        )
+        key = offered_key or identity.removal_keys_from(request).get(pk, "")
+        if comment is not None and comment.is_authored_by(user=request.user, removal_key=key):
+            response = view(request, comment=comment, removal_key=key, offered_key=offered_key)
+        elif offered_key:
+            throttle.record(address)
+            response = render(request, "forum/removal_link_invalid.html", status=404)
+        elif comment is None:
+            raise Http404("No such comment.")
+        else:
+            response = render(request, "forum/not_your_comment.html", {"comment": comment}, status=403)
+        if offered_key:
+            # The key is in this page's address: never send it on to another site.
+            response["Referrer-Policy"] = "no-referrer"
+        return response
+
+    return wrapper
+
+
+@require_http_methods(["GET", "POST"])
+@comment_author_required
+def comment_edit(request, *, comment, removal_key, offered_key):
+    """The comment's author, within the edit window: rewrite it."""
+    context = {"comment": comment, "post": comment.post, "offered_key": offered_key}
+    if not comment.can_be_edited_by(user=request.user, removal_key=removal_key):
+        return render(request, "forum/comment_edit_closed.html", context, status=409)
+    form = CommentTextForm(request.POST or None, initial={"text": comment.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            edited = services.comment_edit(comment=comment, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your changes are saved.")
+            return redirect(edited.get_absolute_url())
+    status = 400 if form.errors else 200
+    return render(request, "forum/comment_edit.html", {**context, "form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@comment_author_required
+def comment_remove(request, *, comment, removal_key, offered_key):
+    """The comment's author, at any time: erase it, leaving a tombstone and the replies."""
+    if comment.is_gone:
+        messages.info(request, "That comment is already removed.")
+        return redirect(comment.get_absolute_url())
+    if request.method == "POST":
+        services.comment_remove_by_author(comment=comment)
+        messages.success(request, "Your comment is removed. Its words are gone from the site.")
+        response = redirect(comment.get_absolute_url())
+        identity.forget_removal_key(request, response, comment_id=comment.pk)
+        return response
+    return render(
+        request, "forum/comment_remove.html", {"comment": comment, "post": comment.post, "offered_key": offered_key}
+    )
+
+
+def _comment_form(request) -> CommentForm:
+    return CommentForm(request.POST or None, user=request.user, remembered_name=identity.name_from(request))
+
+
+def _removal_key_throttle() -> Throttle:
+    return Throttle("removal-key-ip", settings.FORUM_REMOVAL_KEY_FAILURES_PER_IP, 15 * 60)
+
+
 def _render_post(request, post, form, status=200):
-    context = {
-        "post": post,
-        "sections": list(post.sections.all()),
-        "comments": thread_for_readers(post),
-        "form": form,
-    }
+    comments = thread_for_readers(post)
+    _mark_viewers_own(request, comments)
+    context = {"post": post, "sections": list(post.sections.all()), "comments": comments, "form": form}
     return render(request, "forum/post_detail.html", context, status=status)
 
 
-def _posted(request, comment):
+def _mark_viewers_own(request, comments: list[Comment]) -> None:
+    """Flag the comments this reader may edit or remove, so the thread can offer them."""
+    keys = identity.removal_keys_from(request)
+    user = request.user
+    for comment in comments:
+        key = keys.get(comment.pk, "")
+        mine = (comment.author_id is not None or key) and comment.is_authored_by(user=user, removal_key=key)
+        comment.viewer_can_edit = bool(mine) and comment.can_be_edited_by(user=user, removal_key=key)
+        comment.viewer_can_remove = bool(mine) and not comment.is_gone
+
+
+def _publish(request, form, *, post, parent=None):
+    """Post the comment, then remember in this browser what lets its author find it again."""
+    removal_key = "" if form.posts_as_member else identity.new_removal_key()
+    device = identity.device_for_posting(request) if form.posts_anonymously else ""
+    comment = services.comment_post(
+        post=post,
+        parent=parent,
+        text=form.cleaned_data["text"],
+        anon_device=device,
+        removal_key=removal_key,
+        **form.author_fields(),
+    )
     messages.success(request, "Your comment is posted.")
-    return redirect(comment.get_absolute_url())
+    response = redirect(comment.get_absolute_url())
+    if removal_key:
+        remove_url = reverse("forum:comment_remove", args=[post.slug, comment.pk])
+        messages.info(request, request.build_absolute_uri(f"{remove_url}?key={removal_key}"), extra_tags="removal-link")
+        identity.remember_removal_key(request, response, comment_id=comment.pk, key=removal_key)
+    if device:
+        identity.remember_device(response, device)
+    if comment.author_name:
+        identity.remember_name(response, comment.author_name)
+    return response

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def editor_client(client):
-    editor = User.objects.create_superuser(handle="editor", email="editor@example.org", password="a long passphrase")
+    editor = User.objects.create_superuser(handle="Edna", email="edna@example.org", password="a long passphrase")
     client.force_login(editor)
     client.editor = editor
     return client

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from forum import services
 from forum.models import Comment, PostSection
 from tests.factories import make_chain, make_comment, make_post, make_thread
 
@@ -121,7 +122,7 @@ def test_removed_and_hidden_comments_render_as_tombstones_keeping_replies(client
     removed = make_comment(post=post, text="secret words")
     reply = make_comment(parent=removed, text="the reply stays")
     hidden = make_comment(post=post, text="hidden words")
-    Comment.objects.filter(pk=removed.pk).update(state=Comment.State.REMOVED_BY_AUTHOR, text="", html="")
+    services.comment_remove_by_author(comment=removed)
     Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "This comment has been removed by the author." in html

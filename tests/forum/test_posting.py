@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from forum import services
 from forum.models import Comment
 from tests.factories import make_chain, make_comment, make_post
 
@@ -24,7 +25,7 @@ def test_anonymous_comment_lands_on_its_permalink(client):
     assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
     assert comment.author is None and comment.author_name == "" and comment.level == 0
     page = client.get(response["Location"]).content.decode()
-    assert "Hello from nobody" in page and ">Anonymous</span>" in page
+    assert "Hello from nobody" in page and f'author-anonymous">Anon·{comment.anon_tag}</span>' in page
     assert "Your comment is posted." in page
 
 
@@ -32,7 +33,7 @@ def test_named_comment_shows_the_name(client):
     post = make_post()
     post_comment(client, post, text="Signed words", author_name="  Getafix ")
     assert Comment.objects.get().author_name == "Getafix"
-    assert ">Getafix</span>" in client.get(post.get_absolute_url()).content.decode()
+    assert 'author-name">Getafix</span>' in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_reply_at_depth_five_and_beyond(client):
@@ -113,7 +114,7 @@ def test_reply_to_a_comment_of_another_post_is_404(client):
 def test_reply_to_a_removed_comment_is_refused_with_a_message(client):
     post = make_post()
     removed = make_comment(post=post)
-    Comment.objects.filter(pk=removed.pk).update(state=Comment.State.REMOVED_BY_AUTHOR, text="", html="")
+    services.comment_remove_by_author(comment=removed)
     response = post_comment(client, post, parent=removed, text="hello?")
     assert response.status_code == 409
     assert "takes no replies" in response.content.decode()

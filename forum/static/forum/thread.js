@@ -24,6 +24,19 @@
     return form;
   }
 
+  // Typing a name means posting under it: select that choice for the reader.
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches("input[name=author_name]")) return;
+    var form = event.target.form;
+    var choice = form && form.querySelector("input[name=identity][value=name]");
+    if (choice && event.target.value.trim()) choice.checked = true;
+  });
+
+  // Select the whole private removal link at a click, ready to copy.
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches("input.removal-link")) event.target.select();
+  });
+
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.reply-link");
     if (!link) return;

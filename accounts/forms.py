@@ -1,0 +1,104 @@
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+
+from forum.throttle import Throttle, client_ip
+
+from .models import User
+from .names import name_skeleton
+
+LOGIN_WINDOW_SECONDS = 15 * 60
+
+
+def login_throttles() -> tuple[Throttle, Throttle]:
+    """Failed logins counted per account and per IP."""
+    return (
+        Throttle("login-account", settings.FORUM_LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_SECONDS),
+        Throttle("login-ip", settings.FORUM_LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_SECONDS),
+    )
+
+
+class HandleFormMixin:
+    """Refuses a handle that looks like a member's, whatever its case or look-alike letters."""
+
+    def clean_handle(self) -> str:
+        handle = self.cleaned_data["handle"]
+        others = User.objects.filter(handle_key=name_skeleton(handle))
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("That handle is taken, or looks too like one that is.")
+        return handle
+
+
+class SignupForm(HandleFormMixin, BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("handle", "email")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["email"].help_text = "For password resets only; never shown."
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form, refusing further tries after too many failures for the account or the IP."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "throttled": "Too many failed logins. Wait %(minutes)s minutes and try again, or reset your password.",
+    }
+
+    def clean(self):
+        account = name_skeleton(self.cleaned_data.get("username") or "")
+        address = client_ip(self.request)
+        by_account, by_address = login_throttles()
+        if by_account.is_exceeded(account) or by_address.is_exceeded(address):
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": by_account.window_minutes},
+            )
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            by_account.record(account)
+            by_address.record(address)
+            raise
+
+
+class DeleteAccountForm(forms.Form):
+    KEEP = "keep"
+    REMOVE = "remove"
+
+    comments = forms.ChoiceField(
+        label="Your comments",
+        widget=forms.RadioSelect,
+        choices=[
+            (REMOVE, "Remove them: each becomes “This comment has been removed by the author.” "
+                     "and the replies to it stay."),
+            (KEEP, "Keep them up under “[deleted account]”. Nobody will be able to remove them "
+                   "for you afterwards except the moderators, on request."),
+        ],
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm it is you.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password
+
+    @property
+    def keeps_comments(self) -> bool:
+        return self.cleaned_data["comments"] == self.KEEP

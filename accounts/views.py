@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_http_methods
+
+from forum.models import Comment
+from forum.throttle import Throttle, client_ip
+
+from . import services
+from .forms import DeleteAccountForm, SignupForm
+from .models import User
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request):
+    """Anyone not logged in: make an account and be logged in."""
+    if request.user.is_authenticated:
+        return redirect("accounts:account")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, f"Welcome, {user.handle}. You can now comment under your handle.")
+        return redirect("forum:post_list")
+    return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+def account(request):
+    """The logged-in member: links to their profile, password and account deletion."""
+    return render(request, "accounts/account.html")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def delete_account(request):
+    """The logged-in member: delete their account, choosing what becomes of their comments."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.account_delete(user=request.user, keep_comments=form.keeps_comments)
+        logout(request)
+        messages.success(request, "Your account is deleted.")
+        return redirect("forum:post_list")
+    return render(request, "accounts/delete.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def profile(request, handle):
+    """Anyone: a member's published comments, newest first."""
+    member = get_object_or_404(User, handle__iexact=handle, is_active=True)
+    if member.handle != handle:
+        return redirect(member, permanent=True)
+    comments = Comment.objects.published().filter(author=member).select_related("post").newest_first()
+    page = Paginator(comments, settings.FORUM_PROFILE_COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "accounts/profile.html", {"member": member, "page": page})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Anyone: mail a reset link; limited per IP so the form cannot be used to flood an inbox."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form):
+        throttle = Throttle("password-reset-ip", settings.FORUM_PASSWORD_RESETS_PER_IP, 60 * 60)
+        address = client_ip(self.request)
+        if throttle.is_exceeded(address):
+            form.add_error(None, "Too many reset requests from here. Try again in an hour.")
+            return self.form_invalid(form)
+        throttle.record(address)
+        return super().form_valid(form)

@@ -1,0 +1,112 @@
+"""How the site recognises people who post without an account, using cookies it sets.
+
+- The device cookie is a long-lived random value. Anonymous comments carry a
+  tag derived from it, the post and the server's secret (HMAC), so one
+  browser keeps one tag throughout a thread, tags cannot be linked across
+  threads, and the cookie cannot be recovered from a tag.
+- Removal keys are random secrets made when someone posts without an account.
+  The database stores only their hash; the author keeps the key in a signed,
+  HttpOnly cookie and as a private link.
+- The name cookie remembers the last unregistered name typed, to fill the form.
+"""
+
+import base64
+import hashlib
+import json
+import secrets
+from urllib.parse import quote, unquote
+
+from django.conf import settings
+from django.utils.crypto import salted_hmac
+
+DEVICE_COOKIE = "forum_device"
+REMOVAL_KEYS_COOKIE = "forum_removal_keys"
+NAME_COOKIE = "forum_name"
+
+COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
+# A browser cookie holds about 4 KB: the keys of this many recent comments
+# fit. Older comments can still be removed through their saved links.
+REMOVAL_KEYS_KEPT = 50
+ANON_TAG_LENGTH = 3
+ANON_FINGERPRINT_LENGTH = 16
+
+# Crockford's base 32: no I, L, O or U, so tags read aloud without confusion.
+_TAG_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_STANDARD_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+
+
+def new_removal_key() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def hash_removal_key(key: str) -> str:
+    # The key is 128 random bits, so a plain hash cannot be reversed by guessing.
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def anon_fingerprint(*, post_id: int, device: str) -> str:
+    """The per-thread code for one browser; its first letters are the visible tag."""
+    digest = salted_hmac("forum.identity.anon-tag", f"{post_id}:{device}", algorithm="sha256").digest()
+    standard = base64.b32encode(digest).decode().rstrip("=")
+    return standard.translate(str.maketrans(_STANDARD_BASE32, _TAG_ALPHABET))[:ANON_FINGERPRINT_LENGTH]
+
+
+def device_from(request) -> str:
+    return request.COOKIES.get(DEVICE_COOKIE, "")
+
+
+def device_for_posting(request) -> str:
+    """The browser's device value, or a new one the response must then remember."""
+    return device_from(request) or secrets.token_urlsafe(16)
+
+
+def remember_device(response, device: str) -> None:
+    response.set_cookie(DEVICE_COOKIE, device, **_cookie_options())
+
+
+def removal_keys_from(request) -> dict[int, str]:
+    """Comment id -> removal key, from this browser's signed cookie (empty if missing or forged)."""
+    raw = request.get_signed_cookie(REMOVAL_KEYS_COOKIE, default=None)
+    if not raw:
+        return {}
+    try:
+        pairs = json.loads(raw)
+        return {int(comment_id): str(key) for comment_id, key in pairs}
+    except (ValueError, TypeError):
+        return {}
+
+
+def remember_removal_key(request, response, *, comment_id: int, key: str) -> None:
+    keys = removal_keys_from(request)
+    keys[comment_id] = key
+    _write_removal_keys(response, keys)
+
+
+def forget_removal_key(request, response, *, comment_id: int) -> None:
+    keys = removal_keys_from(request)
+    if keys.pop(comment_id, None) is not None:
+        _write_removal_keys(response, keys)
+
+
+def _write_removal_keys(response, keys: dict[int, str]) -> None:
+    newest = sorted(keys.items())[-REMOVAL_KEYS_KEPT:]
+    response.set_signed_cookie(REMOVAL_KEYS_COOKIE, json.dumps(newest, separators=(",", ":")), **_cookie_options())
+
+
+def name_from(request) -> str:
+    return unquote(request.COOKIES.get(NAME_COOKIE, ""))
+
+
+def remember_name(response, name: str) -> None:
+    # Quoted: cookie values are ASCII, names need not be.
+    response.set_cookie(NAME_COOKIE, quote(name), **_cookie_options())
+
+
+def _cookie_options() -> dict:
+    # Secure whenever the session cookie is: over HTTPS in production.
+    return {
+        "max_age": COOKIE_MAX_AGE,
+        "httponly": True,
+        "samesite": "Lax",
+        "secure": settings.SESSION_COOKIE_SECURE,
+    }

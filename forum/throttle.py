@@ -1,0 +1,54 @@
+"""Counting attempts in Django's cache, so limits hold across server processes that share it.
+
+A throttle counts events per subject (an IP address, an account) in fixed
+windows. Subjects are keyed by HMAC, so the cache never holds a raw address.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import salted_hmac
+
+
+@dataclass(frozen=True)
+class Throttle:
+    scope: str
+    limit: int
+    window_seconds: int
+
+    def is_exceeded(self, subject: str) -> bool:
+        return cache.get(self._key(subject), 0) >= self.limit
+
+    def record(self, subject: str) -> None:
+        key = self._key(subject)
+        # add() is a no-op when the key exists, so concurrent first hits do not reset the count.
+        cache.add(key, 0, self.window_seconds)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add() and incr()
+            cache.set(key, 1, self.window_seconds)
+
+    def reset(self, subject: str) -> None:
+        cache.delete(self._key(subject))
+
+    @property
+    def window_minutes(self) -> int:
+        return max(1, self.window_seconds // 60)
+
+    def _key(self, subject: str) -> str:
+        hashed = salted_hmac(f"forum.throttle.{self.scope}", subject, algorithm="sha256").hexdigest()[:32]
+        window = int(time.time() // self.window_seconds)
+        return f"throttle:{self.scope}:{hashed}:{window}"
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the header a trusted proxy sets (DJANGO_CLIENT_IP_HEADER)."""
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        forwarded = request.META.get(header, "")
+        # X-Forwarded-For lists hops; the proxy appends the address it saw last.
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return request.META.get("REMOTE_ADDR", "")
