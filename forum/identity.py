@@ -8,6 +8,7 @@
   The database stores only their hash; the author keeps the key in a signed,
   HttpOnly cookie and as a private link.
 - The name cookie remembers the last unregistered name typed, to fill the form.
+- The just-posted cookie lets the thread show a new comment's private link beside it, once.
 """
 
 import base64
@@ -22,6 +23,9 @@ from django.utils.crypto import salted_hmac
 DEVICE_COOKIE = "forum_device"
 REMOVAL_KEYS_COOKIE = "forum_removal_keys"
 NAME_COOKIE = "forum_name"
+# Which comment this browser just posted, so the thread shows its private link there, once.
+JUST_POSTED_COOKIE = "forum_just_posted"
+JUST_POSTED_MAX_AGE = 10 * 60
 
 COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
 # A browser cookie holds about 4 KB: the keys of this many recent comments
@@ -91,6 +95,19 @@ def forget_removal_key(request, response, *, comment_id: int) -> None:
 def _write_removal_keys(response, keys: dict[int, str]) -> None:
     newest = sorted(keys.items())[-REMOVAL_KEYS_KEPT:]
     response.set_signed_cookie(REMOVAL_KEYS_COOKIE, json.dumps(newest, separators=(",", ":")), **_cookie_options())
+
+
+def remember_just_posted(response, *, comment_id: int) -> None:
+    response.set_signed_cookie(JUST_POSTED_COOKIE, str(comment_id), **{**_cookie_options(), "max_age": JUST_POSTED_MAX_AGE})
+
+
+def just_posted_from(request) -> int | None:
+    value = request.get_signed_cookie(JUST_POSTED_COOKIE, default=None, max_age=JUST_POSTED_MAX_AGE)
+    return int(value) if value and value.isdigit() else None
+
+
+def forget_just_posted(response) -> None:
+    response.delete_cookie(JUST_POSTED_COOKIE, samesite="Lax")
 
 
 def name_from(request) -> str:

@@ -84,8 +84,9 @@ def comment_author_required(view):
         else:
             response = render(request, "forum/not_your_comment.html", {"comment": comment}, status=403)
         if offered_key:
-            # The key is in this page's address: never send it on to another site.
-            response["Referrer-Policy"] = "no-referrer"
+            # The key is in this page's address: never send it to another site. (Not
+            # "no-referrer": Chromium then sends Origin: null and the form fails CSRF.)
+            response["Referrer-Policy"] = "same-origin"
         return response
 
     return wrapper
@@ -139,13 +140,17 @@ def _removal_key_throttle() -> Throttle:
 
 def _render_post(request, post, form, status=200):
     comments = thread_for_readers(post)
-    _mark_viewers_own(request, comments)
+    just_posted = identity.just_posted_from(request)
+    _mark_viewers_own(request, comments, just_posted=just_posted)
     context = {"post": post, "sections": list(post.sections.all()), "comments": comments, "form": form}
-    return render(request, "forum/post_detail.html", context, status=status)
+    response = render(request, "forum/post_detail.html", context, status=status)
+    if just_posted:
+        identity.forget_just_posted(response)
+    return response
 
 
-def _mark_viewers_own(request, comments: list[Comment]) -> None:
-    """Flag the comments this reader may edit or remove, so the thread can offer them."""
+def _mark_viewers_own(request, comments: list[Comment], *, just_posted: int | None) -> None:
+    """Flag the comments this reader may edit or remove; give the one just posted its private link."""
     keys = identity.removal_keys_from(request)
     user = request.user
     for comment in comments:
@@ -153,6 +158,13 @@ def _mark_viewers_own(request, comments: list[Comment]) -> None:
         mine = (comment.author_id is not None or key) and comment.is_authored_by(user=user, removal_key=key)
         comment.viewer_can_edit = bool(mine) and comment.can_be_edited_by(user=user, removal_key=key)
         comment.viewer_can_remove = bool(mine) and not comment.is_gone
+        if mine and key and comment.pk == just_posted:
+            comment.removal_link = _removal_link(request, comment, key)
+
+
+def _removal_link(request, comment, key: str) -> str:
+    path = reverse("forum:comment_remove", args=[comment.post.slug, comment.pk])
+    return request.build_absolute_uri(f"{path}?key={key}")
 
 
 def _publish(request, form, *, post, parent=None):
@@ -170,9 +182,8 @@ def _publish(request, form, *, post, parent=None):
     messages.success(request, "Your comment is posted.")
     response = redirect(comment.get_absolute_url())
     if removal_key:
-        remove_url = reverse("forum:comment_remove", args=[post.slug, comment.pk])
-        messages.info(request, request.build_absolute_uri(f"{remove_url}?key={removal_key}"), extra_tags="removal-link")
         identity.remember_removal_key(request, response, comment_id=comment.pk, key=removal_key)
+        identity.remember_just_posted(response, comment_id=comment.pk)
     if device:
         identity.remember_device(response, device)
     if comment.author_name:

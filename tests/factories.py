@@ -3,8 +3,11 @@
 import itertools
 from datetime import date
 
+from accounts.models import User
 from forum import services
 from forum.models import Comment, Post, PostSection
+
+PASSWORD = "a long passphrase"
 
 _numbers = itertools.count(1)
 
@@ -42,3 +45,8 @@ def make_thread(*, post: Post, size: int) -> None:
     previous = None
     for number in range(size):
         previous = make_comment(post=post, parent=None if number % 5 == 0 else previous)
+
+
+def make_member(handle: str | None = None, **fields) -> User:
+    handle = handle or f"member{next(_numbers)}"
+    return User.objects.create_user(handle=handle, email=f"{handle.lower()}@example.org", password=PASSWORD, **fields)

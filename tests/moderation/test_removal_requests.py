@@ -1,0 +1,160 @@
+"""Asking the moderators to take words down, and the admin granting or declining it."""
+
+import pytest
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from forum.models import Comment, PostSection
+from moderation.models import RemovalRequest
+from tests.factories import make_comment, make_member, make_post
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:moderation_removalrequest_changelist")
+
+
+def ask_url(comment=None, section=None):
+    if comment:
+        return reverse("moderation:ask_to_remove_comment", args=[comment.pk])
+    return reverse("moderation:ask_to_remove_section", args=[section.pk])
+
+
+@pytest.fixture
+def moderator_client():
+    client = Client()
+    client.force_login(make_member("Vitalstatistix", is_staff=True, is_superuser=True))
+    return client
+
+
+def decide(moderator_client, action, *requests):
+    return moderator_client.post(
+        CHANGELIST, {"action": action, "_selected_action": [request.pk for request in requests]}, follow=True
+    )
+
+
+def test_anyone_can_ask_to_remove_a_comment_and_the_request_waits(client):
+    post = make_post()
+    comment = make_comment(post=post, text="Written on my old laptop")
+    form = client.get(ask_url(comment=comment))
+    assert form.status_code == 200 and "Written on my old laptop" in form.content.decode()
+    response = client.post(
+        ask_url(comment=comment), {"reason": "I wrote it and lost the link.", "contact": "me@example.org"}
+    )
+    assert response["Location"] == comment.get_absolute_url()
+    request = RemovalRequest.objects.get()
+    assert request.comment == comment and request.section is None
+    assert request.reason == "I wrote it and lost the link." and request.contact == "me@example.org"
+    assert request.status == RemovalRequest.Status.OPEN and request.requested_by is None
+    comment.refresh_from_db()
+    assert comment.text == "Written on my old laptop"  # nothing changes until a moderator decides
+    assert "Your request is with the moderators." in client.get(response["Location"]).content.decode()
+
+
+def test_a_logged_in_requester_is_recorded(client):
+    member = make_member("Getafix")
+    client.force_login(member)
+    comment = make_comment(text="Hmm")
+    client.post(ask_url(comment=comment), {"reason": "Mine"})
+    assert RemovalRequest.objects.get().requested_by == member
+
+
+def test_every_section_offers_ask_to_remove(client):
+    post = make_post(body="A letter from a reader")
+    section = post.sections.get()
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert f'href="{ask_url(section=section)}"' in page
+    client.post(ask_url(section=section), {"reason": "The letter quoted here is mine."})
+    assert RemovalRequest.objects.get().section == section
+
+
+def test_a_request_needs_a_reason_and_keeps_what_was_typed(client):
+    comment = make_comment(text="Hmm")
+    response = client.post(ask_url(comment=comment), {"reason": "  ", "contact": "me@example.org"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Tell the moderators what to remove and why." in page and 'value="me@example.org"' in page
+    response = client.post(ask_url(comment=comment), {"reason": "x" * 4001})
+    assert response.status_code == 400 and "at most 4000 characters" in response.content.decode()
+    assert not RemovalRequest.objects.exists()
+
+
+def test_asking_about_something_already_removed_says_so(client, moderator_client):
+    comment = make_comment(text="Hmm")
+    client.post(ask_url(comment=comment), {"reason": "Mine"})
+    decide(moderator_client, "grant", RemovalRequest.objects.get())
+    response = client.get(ask_url(comment=comment))
+    assert response.status_code == 410 and "Already removed" in response.content.decode()
+
+
+@override_settings(FORUM_REMOVAL_REQUESTS_PER_IP=2)
+def test_requests_are_limited_per_address(client):
+    comment = make_comment(text="Hmm")
+    for _ in range(2):
+        client.post(ask_url(comment=comment), {"reason": "Mine"})
+    refused = client.post(ask_url(comment=comment), {"reason": "Mine, really"})
+    assert refused.status_code == 429 and "Too many requests from here" in refused.content.decode()
+    assert "Mine, really" in refused.content.decode()
+    assert RemovalRequest.objects.count() == 2
+
+
+def test_the_admin_lists_open_requests_for_moderators_only(client, moderator_client):
+    comment = make_comment(text="Hmm")
+    client.post(ask_url(comment=comment), {"reason": "Please take this down"})
+    assert "Please take this down" in moderator_client.get(CHANGELIST).content.decode()
+    client.force_login(make_member("Getafix"))
+    assert client.get(CHANGELIST).status_code == 302  # to the admin login: not staff
+
+
+def test_granting_a_comment_request_erases_it_and_keeps_the_replies(client, moderator_client):
+    post = make_post()
+    comment = make_comment(post=post, author_name="Obelix", text="Menhirs for sale")
+    reply = make_comment(parent=comment, text="How much?")
+    client.post(ask_url(comment=comment), {"reason": "Posted from my work computer."})
+    page = decide(moderator_client, "grant", RemovalRequest.objects.get()).content.decode()
+    assert "1 request(s) granted." in page
+    comment.refresh_from_db()
+    assert comment.state == Comment.State.REMOVED_AT_AUTHORS_REQUEST
+    assert comment.text == comment.html == comment.author_name == ""
+    request = RemovalRequest.objects.get()
+    assert request.status == RemovalRequest.Status.GRANTED and request.decided_by.handle == "Vitalstatistix"
+    thread = client.get(post.get_absolute_url()).content.decode()
+    assert "Menhirs for sale" not in thread and "Obelix" not in thread
+    assert "Removed at author&#x27;s request." in thread
+    assert f'id="c{reply.pk}" data-depth="1"' in thread and "How much?" in thread
+
+
+def test_granting_a_section_request_shows_removed_at_authors_request(client, moderator_client):
+    post = make_post(body="My private letter")
+    section = post.sections.get()
+    client.post(ask_url(section=section), {"reason": "The letter is mine."})
+    decide(moderator_client, "grant", RemovalRequest.objects.get())
+    section.refresh_from_db()
+    assert section.removed_at_authors_request and section.body == section.body_html == ""
+    page = client.get(post.get_absolute_url()).content.decode()
+    assert "My private letter" not in page and PostSection.REMOVED_TEXT.replace("'", "&#x27;") in page
+
+
+def test_declining_leaves_the_content_and_a_decision_is_made_once(client, moderator_client):
+    comment = make_comment(text="Fair comment")
+    client.post(ask_url(comment=comment), {"reason": "I do not like it."})
+    request = RemovalRequest.objects.get()
+    decide(moderator_client, "decline", request)
+    request.refresh_from_db()
+    comment.refresh_from_db()
+    assert request.status == RemovalRequest.Status.DECLINED and comment.text == "Fair comment"
+    page = decide(moderator_client, "grant", request).content.decode()
+    assert "already decided: declined" in page
+    comment.refresh_from_db()
+    assert comment.text == "Fair comment"
+
+
+def test_a_request_is_about_exactly_one_thing():
+    from django.core.exceptions import ValidationError
+
+    from moderation import services
+
+    with pytest.raises(ValidationError, match="one comment or one section"):
+        services.removal_request_create(reason="Both?", comment=make_comment(), section=PostSection.objects.first())
+    with pytest.raises(ValidationError, match="one comment or one section"):
+        services.removal_request_create(reason="Neither?")
+    assert not RemovalRequest.objects.exists()
