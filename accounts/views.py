@@ -23,6 +23,12 @@ def signup(request):
         return redirect("accounts:account")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        throttle = Throttle("signup-ip", settings.FORUM_SIGNUPS_PER_IP, 60 * 60)
+        address = client_ip(request)
+        if throttle.is_exceeded(address):
+            form.add_error(None, "Too many new accounts from here in the last hour. Please try again later.")
+            return render(request, "accounts/signup.html", {"form": form}, status=429)
+        throttle.record(address)
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.handle}. You can now comment under your handle.")

@@ -191,3 +191,5 @@ FORUM_REMOVAL_KEY_FAILURES_PER_IP = 10
 # Removal requests and password-reset mails per IP per hour.
 FORUM_REMOVAL_REQUESTS_PER_IP = 10
 FORUM_PASSWORD_RESETS_PER_IP = 5
+# New accounts per IP per hour.
+FORUM_SIGNUPS_PER_IP = 5

@@ -33,12 +33,15 @@ warnings.filterwarnings("ignore", "No directory at")  # WhiteNoise: no collectst
 
 
 def main() -> None:
-    from tests.factories import make_post, make_thread
+    from tests.factories import make_member, make_post, make_thread
 
     # Not setup_test_environment(): its instrumented rendering copies the
     # context on every include and would time the test harness, not the page.
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    if connection.vendor == "sqlite":
+        # Its own file, so a test run at the same time cannot delete it underneath.
+        connection.settings_dict["TEST"]["NAME"] = str(Path(settings.BASE_DIR) / "bench-db.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
         client = Client()
@@ -46,6 +49,7 @@ def main() -> None:
         for size in SIZES:
             post = make_post()
             make_thread(post=post, size=size)
+            _mix_identities(post, member=make_member())
             url = post.get_absolute_url()
             client.get(url)  # warm the template cache
             timings = []
@@ -62,6 +66,16 @@ def main() -> None:
             )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _mix_identities(post, *, member) -> None:
+    """A third of the comments by a member, a third under typed names, a third anonymous with tags."""
+    from forum.models import Comment
+
+    ids = list(Comment.objects.filter(post=post).values_list("pk", flat=True))
+    Comment.objects.filter(pk__in=ids[0::3]).update(author=member)
+    Comment.objects.filter(pk__in=ids[1::3]).update(author_name="Getafix")
+    Comment.objects.filter(pk__in=ids[2::3]).update(anon_tag="K7Q", anon_fingerprint="K7Q0000000000000")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
-"""Small helpers that build posts and comments through the same services the site uses."""
+"""Small helpers that build posts, members and comments through the same services and forms the site uses."""
 
 import itertools
 from datetime import date
+
+from django.urls import reverse
 
 from accounts.models import User
 from forum import services
@@ -50,3 +52,13 @@ def make_thread(*, post: Post, size: int) -> None:
 def make_member(handle: str | None = None, **fields) -> User:
     handle = handle or f"member{next(_numbers)}"
     return User.objects.create_user(handle=handle, email=f"{handle.lower()}@example.org", password=PASSWORD, **fields)
+
+
+def post_comment(client, post: Post, parent: Comment | None = None, **data):
+    """Post a comment or reply through the form, as a reader's browser does."""
+    url = (
+        reverse("forum:comment_reply", args=[post.slug, parent.pk])
+        if parent
+        else reverse("forum:comment_create", args=[post.slug])
+    )
+    return client.post(url, data)

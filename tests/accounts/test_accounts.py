@@ -155,3 +155,15 @@ def test_account_pages_need_a_login(client):
     for name in ["accounts:account", "accounts:delete", "accounts:password_change"]:
         response = client.get(reverse(name))
         assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+
+@override_settings(FORUM_SIGNUPS_PER_IP=2)
+def test_sign_ups_are_limited_per_ip():
+    from django.test import Client
+
+    for handle in ["Asterix", "Obelix"]:
+        assert sign_up(Client(), handle).status_code == 302
+    refused = sign_up(Client(), "Dogmatix")
+    assert refused.status_code == 429 and "Too many new accounts from here" in refused.content.decode()
+    assert 'value="Dogmatix"' in refused.content.decode()
+    assert not User.objects.filter(handle="Dogmatix").exists()

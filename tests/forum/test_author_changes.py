@@ -241,3 +241,10 @@ def test_a_removed_comment_can_no_longer_be_edited(client):
     client.post(remove_url(comment))
     assert client.post(edit_url(comment), {"text": "Back again"}).status_code == 409
     assert_erased(comment)
+
+
+def test_comment_links_are_right_even_when_the_slug_looks_like_an_id(client):
+    comment, _ = post_anonymously(client, make_post(slug="0"))
+    page = client.get(comment.post.get_absolute_url()).content.decode()
+    for name in ("forum:comment_reply", "forum:comment_edit", "forum:comment_remove"):
+        assert f'href="{reverse(name, args=["0", comment.pk])}"' in page

@@ -4,22 +4,12 @@ import re
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from forum import identity
 from forum.models import Comment
-from tests.factories import make_member, make_post
+from tests.factories import make_member, make_post, post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def post_comment(client, post, parent=None, **data):
-    url = (
-        reverse("forum:comment_reply", args=[post.slug, parent.pk])
-        if parent
-        else reverse("forum:comment_create", args=[post.slug])
-    )
-    return client.post(url, data)
 
 
 def test_a_member_posts_under_their_handle(client):

@@ -3,18 +3,9 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Comment
-from tests.factories import make_chain, make_comment, make_post
+from tests.factories import make_chain, make_comment, make_post, post_comment
 
 pytestmark = pytest.mark.django_db
-
-
-def post_comment(client, post, parent=None, **data):
-    url = (
-        reverse("forum:comment_reply", args=[post.slug, parent.pk])
-        if parent
-        else reverse("forum:comment_create", args=[post.slug])
-    )
-    return client.post(url, {"author_name": "", **data})
 
 
 def test_anonymous_comment_lands_on_its_permalink(client):
