@@ -98,6 +98,8 @@ def comment_edit(request, *, comment, removal_key, offered_key):
     """The comment's author, within the edit window: rewrite it."""
     context = {"comment": comment, "post": comment.post, "offered_key": offered_key}
     if not comment.can_be_edited_by(user=request.user, removal_key=removal_key):
+        # Hand back what was typed when the window closed mid-edit, so it is not lost.
+        context["unsaved_text"] = request.POST.get("text", "")
         return render(request, "forum/comment_edit_closed.html", context, status=409)
     form = CommentTextForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():

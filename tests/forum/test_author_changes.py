@@ -221,6 +221,9 @@ def test_edit_submitted_after_the_window_closed_keeps_the_new_text_in_the_form(c
     with time_machine.travel(posted + timedelta(minutes=15, seconds=1), tick=False):
         response = client.post(edit_url(comment), {"text": "Long-considered rewrite"})
     assert response.status_code == 409
+    page = response.content.decode()
+    assert "can no longer be edited" in page and "Your changes were not saved." in page
+    assert "Long-considered rewrite</textarea>" in page
     comment.refresh_from_db()
     assert comment.text == "Original"
 
