@@ -47,6 +47,7 @@ class CommentForm(CommentTextForm):
     def __init__(self, *args, user, remembered_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        self.remembered_name = remembered_name
         choices = [(self.AS_NAME, "A name, without an account"), (self.AS_ANONYMOUS, "Anonymous")]
         if user.is_authenticated:
             choices.insert(0, (self.AS_MEMBER, f"{user.handle}, your handle"))
@@ -67,8 +68,9 @@ class CommentForm(CommentTextForm):
         name = self.cleaned_data["author_name"].strip()
         identity = self.cleaned_data.get("identity")
         if identity != self.AS_NAME:
-            if name and identity:
-                # Either choice could be the slip; ask rather than guess.
+            # A name this browser filled in means nothing; a newly typed one with another
+            # choice is a slip either way, so ask rather than guess.
+            if name and identity and name != self.remembered_name:
                 raise forms.ValidationError(
                     "You typed a name but chose to post another way. Choose “A name, without an account” "
                     "to post under it, or empty the name."

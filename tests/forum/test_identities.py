@@ -100,6 +100,18 @@ def test_a_typed_name_with_another_choice_is_questioned_not_dropped(client):
     assert not Comment.objects.exists()
 
 
+def test_a_remembered_name_does_not_stand_in_the_way_of_another_choice(client):
+    post = make_post()
+    post_comment(client, post, identity="name", author_name="Obelix", text="Named")
+    # The form comes back with the name filled in; choosing Anonymous leaves it there.
+    response = post_comment(client, post, identity="anonymous", author_name="Obelix", text="Unnamed")
+    assert response.status_code == 302
+    assert Comment.objects.get(text="Unnamed").author_name == ""
+    client.force_login(make_member("Getafix"))
+    post_comment(client, post, identity="member", author_name="Obelix", text="As a member")
+    assert Comment.objects.get(text="As a member").author.handle == "Getafix"
+
+
 def test_the_browser_remembers_the_last_name_used(client):
     post = make_post()
     response = post_comment(client, post, identity="name", author_name="Cétautomatix", text="Fish")
