@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Comment, PostSection
-from tests.factories import make_chain, make_comment, make_post, make_thread
+from tests.factories import make_chain, make_comment, make_member, make_post, make_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -177,6 +177,20 @@ def test_thread_page_runs_a_fixed_number_of_queries(client):
     large_count = thread_queries(client, large)
     assert small_count == large_count == 3  # post, its sections, the whole thread
     assert len(nesting(client.get(large.get_absolute_url()).content.decode())) == 500
+
+
+def test_a_members_view_of_a_mixed_thread_stays_at_a_fixed_number_of_queries(client):
+    member = make_member("Getafix")
+    small, large = make_post(), make_post()
+    for post, size in [(small, 10), (large, 300)]:
+        make_thread(post=post, size=size)
+        for number in range(0, size, 3):  # a third each: this member, another member, typed names
+            comment = make_comment(post=post, author=member if number % 2 else make_member())
+            make_comment(parent=comment, author_name="Obelix")
+    client.force_login(member)
+    page = client.get(large.get_absolute_url()).content.decode()
+    assert page.count('class="remove-link"') == 50  # the member's own comments are marked
+    assert thread_queries(client, small) == thread_queries(client, large) == 5  # + session and user
 
 
 def test_thread_renders_stored_html_without_sanitising_on_read(client):
