@@ -61,11 +61,14 @@ class LoginForm(AuthenticationForm):
                 params={"minutes": by_account.window_minutes},
             )
         try:
-            return super().clean()
+            cleaned_data = super().clean()
         except forms.ValidationError:
             by_account.record(account)
             by_address.record(address)
             raise
+        # The owner got in: earlier slips no longer count against the account.
+        by_account.reset(account)
+        return cleaned_data
 
 
 class DeleteAccountForm(forms.Form):

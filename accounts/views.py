@@ -23,12 +23,9 @@ def signup(request):
         return redirect("accounts:account")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        throttle = Throttle("signup-ip", settings.FORUM_SIGNUPS_PER_IP, 60 * 60)
-        address = client_ip(request)
-        if throttle.is_exceeded(address):
+        if not Throttle("signup-ip", settings.FORUM_SIGNUPS_PER_IP, 60 * 60).attempt(client_ip(request)):
             form.add_error(None, "Too many new accounts from here in the last hour. Please try again later.")
             return render(request, "accounts/signup.html", {"form": form}, status=429)
-        throttle.record(address)
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome, {user.handle}. You can now comment under your handle.")
@@ -74,10 +71,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        throttle = Throttle("password-reset-ip", settings.FORUM_PASSWORD_RESETS_PER_IP, 60 * 60)
-        address = client_ip(self.request)
-        if throttle.is_exceeded(address):
+        if not Throttle("password-reset-ip", settings.FORUM_PASSWORD_RESETS_PER_IP, 60 * 60).attempt(
+            client_ip(self.request)
+        ):
             form.add_error(None, "Too many reset requests from here. Try again in an hour.")
             return self.form_invalid(form)
-        throttle.record(address)
         return super().form_valid(form)

@@ -30,6 +30,13 @@ class Throttle:
         except ValueError:  # expired between add() and incr()
             cache.set(key, 1, self.window_seconds)
 
+    def attempt(self, subject: str) -> bool:
+        """Count one attempt; False, and nothing counted, when the limit is already reached."""
+        if self.is_exceeded(subject):
+            return False
+        self.record(subject)
+        return True
+
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject))
 

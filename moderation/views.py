@@ -38,12 +38,11 @@ def _ask_to_remove(request, *, target: dict, post, gone: bool):
         return render(request, "moderation/ask_to_remove.html", context, status=410)
     form = RemovalRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        throttle = Throttle("removal-request-ip", settings.FORUM_REMOVAL_REQUESTS_PER_IP, 60 * 60)
-        address = client_ip(request)
-        if throttle.is_exceeded(address):
+        if not Throttle("removal-request-ip", settings.FORUM_REMOVAL_REQUESTS_PER_IP, 60 * 60).attempt(
+            client_ip(request)
+        ):
             form.add_error(None, "Too many requests from here in the last hour. Please try again later.")
             return render(request, "moderation/ask_to_remove.html", {**context, "form": form}, status=429)
-        throttle.record(address)
         services.removal_request_create(requested_by=request.user, **target, **form.cleaned_data)
         messages.success(request, "Your request is with the moderators. Nothing changes until one of them grants it.")
         return redirect(next(iter(target.values())).get_absolute_url())

@@ -103,6 +103,18 @@ def test_failed_logins_are_throttled_per_account(client):
     assert log_in(client, "Asterix").status_code == 302  # other accounts are not affected
 
 
+@override_settings(FORUM_LOGIN_FAILURES_PER_ACCOUNT=3, FORUM_LOGIN_FAILURES_PER_IP=100)
+def test_a_successful_login_clears_the_accounts_failures(client):
+    make_member("Getafix")
+    for _ in range(2):
+        log_in(client, "Getafix", "wrong")
+    assert log_in(client, "Getafix").status_code == 302
+    client.post(reverse("accounts:logout"))
+    for _ in range(2):
+        log_in(client, "Getafix", "wrong")
+    assert log_in(client, "Getafix").status_code == 302
+
+
 @override_settings(FORUM_LOGIN_FAILURES_PER_ACCOUNT=100, FORUM_LOGIN_FAILURES_PER_IP=3)
 def test_failed_logins_are_throttled_per_ip(client):
     make_member("Getafix")
