@@ -27,7 +27,7 @@ def signup(request):
             form.add_error(None, "Too many new accounts from here in the last hour. Please try again later.")
             return render(request, "accounts/signup.html", {"form": form}, status=429)
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         messages.success(request, f"Welcome, {user.handle}. You can now comment under your handle.")
         return redirect("forum:post_list")
     return render(request, "accounts/signup.html", {"form": form}, status=400 if form.errors else 200)

@@ -71,10 +71,10 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
 
 def comment_remove_by_author(*, comment: Comment) -> None:
     """The author takes their words down: erased from the database, replies kept under a tombstone."""
-    with transaction.atomic():
-        Comment.objects.filter(pk=comment.pk).exclude(state__in=Comment.GONE_STATES).erase(
-            state=Comment.State.REMOVED_BY_AUTHOR
-        )
+    # One UPDATE, guarded by state, so a concurrent removal cannot be undone or repeated.
+    Comment.objects.filter(pk=comment.pk).exclude(state__in=Comment.GONE_STATES).erase(
+        state=Comment.State.REMOVED_BY_AUTHOR
+    )
 
 
 def comment_import(

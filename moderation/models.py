@@ -15,14 +15,6 @@ REASON_MAX_LENGTH = 4000
 CONTACT_MAX_LENGTH = 200
 
 
-class RemovalRequestQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(status=RemovalRequest.Status.OPEN)
-
-    def oldest_first(self):
-        return self.order_by("created_at", "pk")
-
-
 class RemovalRequest(models.Model):
     """Someone asks the moderators to take down a comment or a post section."""
 
@@ -65,8 +57,6 @@ class RemovalRequest(models.Model):
         related_name="removal_decisions",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-
-    objects = RemovalRequestQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
