@@ -3,6 +3,7 @@
 from django.db import transaction
 
 from forum.models import Comment
+from moderation.models import ModerationLogEntry
 
 from .models import User
 
@@ -14,5 +15,11 @@ def account_delete(*, user: User, keep_comments: bool) -> None:
         if keep_comments:
             comments.update(author=None, author_account_deleted=True)
         else:
-            comments.exclude(state__in=Comment.GONE_STATES).erase(state=Comment.State.REMOVED_BY_AUTHOR)
+            erased = list(comments.exclude(state__in=Comment.GONE_STATES).values_list("pk", flat=True))
+            Comment.objects.filter(pk__in=erased).erase(state=Comment.State.REMOVED_BY_AUTHOR)
+            # The public log shows each as removed by its author, like a single removal.
+            ModerationLogEntry.objects.bulk_create(
+                ModerationLogEntry(action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR, comment_id=pk)
+                for pk in erased
+            )
         user.delete()

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from mptt.admin import MPTTModelAdmin
 
+from moderation.services import post_policy_set
+
 from .models import Comment, Post, PostSection
 
 
@@ -12,7 +14,7 @@ class PostSectionInline(admin.StackedInline):
 
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ("title", "published_on", "editor")
+    list_display = ("title", "published_on", "editor", "comment_policy")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_on"
@@ -21,6 +23,13 @@ class PostAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if obj.editor_id is None:
             obj.editor = request.user
+        if change and "comment_policy" in form.changed_data:
+            # A policy change goes through the service, which writes the moderation log.
+            policy, obj.comment_policy = obj.comment_policy, form.initial["comment_policy"]
+            super().save_model(request, obj, form, change)
+            post_policy_set(post=obj, policy=policy, moderator=request.user, reason="Changed in the admin.")
+            obj.refresh_from_db(fields=["comment_policy"])
+            return
         super().save_model(request, obj, form, change)
 
     def save_formset(self, request, form, formset, change):
@@ -44,6 +53,8 @@ class CommentAdmin(MPTTModelAdmin):
     list_select_related = ("post", "author")
     raw_id_fields = ("post", "parent", "author")
     fields = ("post", "parent", "author", "author_name", "text", "state", "created_at")
+    # States change only through the moderation pages, which keep the record.
+    readonly_fields = ("state",)
     mptt_level_indent = 16
 
     def save_model(self, request, obj, form, change):

@@ -1,4 +1,8 @@
+import time
+
 from django import forms
+from django.conf import settings
+from django.core import signing
 
 from accounts.models import User
 from accounts.names import name_refusal_reason, name_skeleton
@@ -20,8 +24,21 @@ class CommentTextForm(forms.Form):
     )
 
 
+FORM_STAMP_SALT = "forum.comment-form-stamp"
+
+
+def form_stamp(issued_at: float | None = None) -> str:
+    """A signed time the comment form was shown, sent back with it to tell people from scripts."""
+    return signing.dumps(issued_at if issued_at is not None else time.time(), salt=FORM_STAMP_SALT)
+
+
 class CommentForm(CommentTextForm):
-    """A comment or reply, posted under the member's handle, a typed name, or as Anonymous."""
+    """A comment or reply, posted under the member's handle, a typed name, or as Anonymous.
+
+    Two traps for scripts, each refused with a message a person can act on: a
+    field hidden from people (`website`), and a form sent back faster than
+    anyone types (the signed `form_stamp`, rendered by the template).
+    """
 
     AS_MEMBER = "member"
     AS_NAME = "name"
@@ -42,7 +59,15 @@ class CommentForm(CommentTextForm):
         help_text="Used when you post under a name. It cannot be a member’s handle or look like one.",
     )
 
-    field_order = ["identity", "author_name", "text"]
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+
+    field_order = ["identity", "author_name", "text", "website"]
+    # What a refused post answers with; posting checks beyond the form (bans, limits) raise it.
+    refusal_status = 400
 
     def __init__(self, *args, user, remembered_name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,6 +114,40 @@ class CommentForm(CommentTextForm):
                 "If it is yours, log in to post under it; otherwise choose another name."
             )
         return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.data.get("website"):
+            raise forms.ValidationError(
+                "The hidden field “Leave this field empty” was filled in, which is what spam scripts do. "
+                "If you are a person, empty it and post again."
+            )
+        self._check_form_stamp()
+        return cleaned
+
+    def _check_form_stamp(self) -> None:
+        minimum = settings.FORUM_MIN_FORM_SECONDS
+        if not minimum:
+            return
+        try:
+            shown_at = float(signing.loads(self.data.get("form_stamp", ""), salt=FORM_STAMP_SALT))
+        except (signing.BadSignature, TypeError, ValueError):
+            raise forms.ValidationError(
+                "This form was incomplete or out of date. Your text is kept below: please post it again."
+            ) from None
+        if time.time() - shown_at < minimum:
+            raise forms.ValidationError(
+                f"That was faster than anyone types: this form was sent back within {minimum} seconds of being "
+                "shown, which is what spam scripts do. Your text is kept below: post it again."
+            )
+
+    def fresh_stamp(self) -> str:
+        return form_stamp()
+
+    def refuse(self, message: str, *, status: int) -> None:
+        """Turn the post down with a message shown above the form; what was typed stays."""
+        self.add_error(None, message)
+        self.refusal_status = status
 
     @property
     def posts_as_member(self) -> bool:

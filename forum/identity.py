@@ -127,3 +127,9 @@ def _cookie_options() -> dict:
         "samesite": "Lax",
         "secure": settings.SESSION_COOKIE_SECURE,
     }
+
+
+def reader_key(*, user, device: str) -> str:
+    """Who a reader is, for one-per-reader records such as reports: their account, else this browser."""
+    subject = f"user:{user.pk}" if user.is_authenticated else f"device:{device}"
+    return salted_hmac("forum.identity.reader", subject, algorithm="sha256").hexdigest()

@@ -27,6 +27,15 @@ REMOVED_AT_AUTHORS_REQUEST_TEXT = "Removed at author's request."
 no_nul_bytes = ProhibitNullCharactersValidator()
 
 
+class CommentPolicy(models.TextChoices):
+    """What happens to a new comment: the site's default, or a post's own choice."""
+
+    PUBLISH = "publish", "Publish immediately"
+    HOLD_UNREGISTERED = "hold_unregistered", "Hold anonymous and unregistered comments for approval"
+    HOLD_ALL = "hold_all", "Hold every comment for approval"
+    CLOSED = "closed", "Comments closed"
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
         """Posts whose publication date has come; later dates are scheduled."""
@@ -38,7 +47,7 @@ class PostQuerySet(models.QuerySet):
     def with_comment_counts(self):
         """Annotate `comment_count`: what readers see in the thread, tombstones included."""
         return self.annotate(
-            comment_count=Count("comments", filter=~Q(comments__state=Comment.State.PENDING))
+            comment_count=Count("comments", filter=~Q(comments__state__in=Comment.UNLISTED_STATES))
         )
 
 
@@ -54,6 +63,12 @@ class Post(models.Model):
         related_name="edited_posts",
         help_text="The editor who published the post. Empty for imported posts.",
     )
+    comment_policy = models.CharField(
+        max_length=20,
+        choices=CommentPolicy.choices,
+        blank=True,
+        help_text="Empty: the site-wide default set under Moderation settings.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = PostQuerySet.as_manager()
@@ -66,6 +81,18 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forum:post_detail", kwargs={"slug": self.slug})
+
+    @property
+    def comments_closed_by_age(self) -> bool:
+        """Comments close by themselves FORUM_CLOSE_COMMENTS_AFTER_DAYS after publication (if set)."""
+        days = settings.FORUM_CLOSE_COMMENTS_AFTER_DAYS
+        return days is not None and timezone.localdate() > self.published_on + timedelta(days=days)
+
+    def can_have_policy_set_by(self, user) -> bool:
+        """Moderators on every post; an editor on the posts they published."""
+        if user.has_perm("moderation.moderate_comments"):
+            return True
+        return user.is_authenticated and self.editor_id == user.pk and user.has_perm("forum.change_post")
 
 
 class PostSection(models.Model):
@@ -116,8 +143,15 @@ class CommentQuerySet(TreeQuerySet):
     def in_thread_order(self):
         return self.order_by("tree_id", "lft")
 
-    def not_pending(self):
-        return self.exclude(state=Comment.State.PENDING)
+    def listed(self):
+        """Comments that have a place in the thread, as text or tombstone: not held, not rejected."""
+        return self.exclude(state__in=Comment.UNLISTED_STATES)
+
+    def pending(self):
+        return self.filter(state=Comment.State.PENDING)
+
+    def oldest_first(self):
+        return self.order_by("created_at", "pk")
 
     def published(self):
         """Comments whose words readers can read, on posts that are out."""
@@ -149,10 +183,14 @@ class Comment(MPTTModel):
         REMOVED_BY_AUTHOR = "removed_by_author", "Removed by the author"
         REMOVED_BY_MODERATOR = "removed_by_moderator", "Removed by a moderator"
         REMOVED_AT_AUTHORS_REQUEST = "removed_at_request", "Removed at the author's request"
+        REJECTED = "rejected", "Rejected by a moderator"
 
+    # States whose words are erased from the database.
     GONE_STATES = frozenset(
-        {State.REMOVED_BY_AUTHOR, State.REMOVED_BY_MODERATOR, State.REMOVED_AT_AUTHORS_REQUEST}
+        {State.REMOVED_BY_AUTHOR, State.REMOVED_BY_MODERATOR, State.REMOVED_AT_AUTHORS_REQUEST, State.REJECTED}
     )
+    # States readers never see, not even as a tombstone; replies below them are hidden too.
+    UNLISTED_STATES = frozenset({State.PENDING, State.REJECTED})
     EDITABLE_STATES = frozenset({State.PUBLISHED, State.PENDING})
     TOMBSTONES = {
         State.HIDDEN: "This comment has been hidden by a moderator.",
@@ -201,6 +239,9 @@ class Comment(MPTTModel):
         help_text="Empty for comments imported without a known time.",
     )
     edited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Kept for abuse handling and IP bans only, never shown to moderators, and
+    # dropped after FORUM_IP_RETENTION_DAYS by `manage.py purge_ip_addresses`.
+    ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     state = models.CharField(max_length=24, choices=State.choices, default=State.PUBLISHED)
 
     # mptt's TreeManager (rebuild(), tree-aware inserts) with our reads on it.
@@ -276,6 +317,10 @@ class Comment(MPTTModel):
     @property
     def tombstone_text(self) -> str:
         return self.TOMBSTONES.get(self.state, "")
+
+    @property
+    def is_pending(self) -> bool:
+        return self.state == self.State.PENDING
 
     @property
     def accepts_replies(self) -> bool:

@@ -1,14 +1,22 @@
 """Reads that shape posts and threads for pages."""
 
+from collections.abc import Callable
+
 from .models import Comment, Post
 
 
-def thread_for_readers(post: Post) -> list[Comment]:
-    """Every comment readers may see under a post, in tree order, in one query.
+def _nobody(comment: Comment) -> bool:
+    return False
 
-    Pending comments are left out with their subtrees (a reply under a comment
-    readers cannot see would dangle). Hidden and removed comments stay as
-    tombstones so their replies keep their place.
+
+def thread_for_readers(post: Post, *, sees_held: Callable[[Comment], bool] = _nobody) -> list[Comment]:
+    """Every comment this reader may see under a post, in tree order, in one query.
+
+    Held comments are left out with their subtrees (a reply under a comment
+    readers cannot see would dangle), except those `sees_held` lets through:
+    moderators see all, an author their own. Rejected ones are left out for
+    everyone. Hidden and removed comments stay as tombstones so their replies
+    keep their place.
     """
     comments = []
     skip_below_level = None
@@ -22,7 +30,9 @@ def thread_for_readers(post: Post) -> list[Comment]:
             if comment.level > skip_below_level:
                 continue
             skip_below_level = None
-        if comment.state == Comment.State.PENDING:
+        if comment.state in Comment.UNLISTED_STATES and not (
+            comment.state == Comment.State.PENDING and sees_held(comment)
+        ):
             skip_below_level = comment.level
             continue
         comment.post = post  # spare a query per comment for permalinks

@@ -7,6 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from moderation.models import ModerationLogEntry
+from moderation.policy import rules_for
+from moderation.services import log_action
+
 from . import identity
 from .models import Comment, Post
 
@@ -24,14 +28,19 @@ def comment_post(
     author_name: str = "",
     anon_device: str = "",
     removal_key: str = "",
+    ip_address: str | None = None,
 ) -> Comment:
-    """Publish a reader's comment or reply, timed now.
+    """Post a reader's comment or reply, timed now: published, or held when the post's policy says so.
 
     `author` is a member posting under their handle; otherwise `author_name`
     is a typed name, or both are empty for Anonymous, tagged per thread from
     `anon_device`. `removal_key` lets a poster without an account edit or
-    remove the comment later; only its hash is kept.
+    remove the comment later; only its hash is kept. Refuses (ValidationError)
+    when the post's comments are closed.
     """
+    rules = rules_for(post)
+    if rules.is_closed:
+        raise ValidationError(rules.closed_message)
     comment = Comment(
         post=post,
         parent=parent,
@@ -40,11 +49,14 @@ def comment_post(
         created_at=timezone.now(),
         state=Comment.State.PUBLISHED,
         removal_key_hash=identity.hash_removal_key(removal_key) if removal_key else "",
+        ip_address=ip_address or None,
     )
     if author is None and not comment.author_name and anon_device:
         comment.anon_fingerprint = identity.anon_fingerprint(post_id=post.pk, device=anon_device)
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
+    if rules.holds(author=author, html=comment.html):
+        comment.state = Comment.State.PENDING
     return _insert_comment(comment)
 
 
@@ -62,19 +74,34 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
                     "after posting; that time is over. You can still remove it."
                 }
             )
+        had_links = "<a " in current.html
         current.set_text(text)
         current.edited_at = timezone.now()
+        # Adding a link where new links would be held sends the comment back to the queue,
+        # or a spammer could post plain words and edit the link in afterwards.
+        if (
+            current.state == Comment.State.PUBLISHED
+            and not had_links
+            and "<a " in current.html
+            and rules_for(current.post).holds(author=current.author, html=current.html)
+        ):
+            current.state = Comment.State.PENDING
         current.full_clean()
-        current.save(update_fields=["text", "html", "edited_at"])
+        current.save(update_fields=["text", "html", "edited_at", "state"])
     return current
 
 
 def comment_remove_by_author(*, comment: Comment) -> None:
     """The author takes their words down: erased from the database, replies kept under a tombstone."""
-    # One UPDATE, guarded by state, so a concurrent removal cannot be undone or repeated.
-    Comment.objects.filter(pk=comment.pk).exclude(state__in=Comment.GONE_STATES).erase(
-        state=Comment.State.REMOVED_BY_AUTHOR
-    )
+    with transaction.atomic():
+        # Guarded by state, so a concurrent removal cannot be undone or logged twice.
+        erased = (
+            Comment.objects.filter(pk=comment.pk)
+            .exclude(state__in=Comment.GONE_STATES)
+            .erase(state=Comment.State.REMOVED_BY_AUTHOR)
+        )
+        if erased:
+            log_action(action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR, comment=comment)
 
 
 def comment_import(

@@ -21,6 +21,11 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_optional_int(name: str) -> int | None:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else None
+
+
 def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
@@ -77,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "moderation.context_processors.moderation_queue",
             ],
         },
     },
@@ -193,3 +199,21 @@ FORUM_REMOVAL_REQUESTS_PER_IP = 10
 FORUM_PASSWORD_RESETS_PER_IP = 5
 # New accounts per IP per hour.
 FORUM_SIGNUPS_PER_IP = 5
+
+# Moderation.
+# Comments close by themselves this many days after a post's publication (unset: never).
+FORUM_CLOSE_COMMENTS_AFTER_DAYS = env_optional_int("FORUM_CLOSE_COMMENTS_AFTER_DAYS")
+# Open reports from different readers that hide a comment until a moderator looks.
+FORUM_REPORTS_TO_HIDE = int(os.environ.get("FORUM_REPORTS_TO_HIDE", "3"))
+# Reports per IP per hour.
+FORUM_REPORTS_PER_IP = 20
+# Comments per 10 minutes: from one IP (shared by households and offices), and from
+# one poster (account, or browser for those without one). Moderators are not limited.
+FORUM_COMMENTS_PER_IP = int(os.environ.get("FORUM_COMMENTS_PER_IP", "20"))
+FORUM_COMMENTS_PER_POSTER = int(os.environ.get("FORUM_COMMENTS_PER_POSTER", "8"))
+# A comment form sent back sooner than this after it was shown is treated as a script's.
+FORUM_MIN_FORM_SECONDS = int(os.environ.get("FORUM_MIN_FORM_SECONDS", "3"))
+# Comments' IP addresses are dropped after this many days by `manage.py purge_ip_addresses`.
+FORUM_IP_RETENTION_DAYS = int(os.environ.get("FORUM_IP_RETENTION_DAYS", "30"))
+FORUM_QUEUE_PAGE_SIZE = 50
+FORUM_LOG_PAGE_SIZE = 50

@@ -4,6 +4,7 @@ A throttle counts events per subject (an IP address, an account) in fixed
 windows. Subjects are keyed by HMAC, so the cache never holds a raw address.
 """
 
+import ipaddress
 import time
 from dataclasses import dataclass
 
@@ -59,3 +60,11 @@ def client_ip(request) -> str:
         if forwarded:
             return forwarded.split(",")[-1].strip()
     return request.META.get("REMOTE_ADDR", "")
+
+
+def storable_ip(address: str) -> str | None:
+    """The address if it is one (a misconfigured proxy header may send anything), else None."""
+    try:
+        return str(ipaddress.ip_address(address))
+    except ValueError:
+        return None

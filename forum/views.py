@@ -9,11 +9,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from moderation import defence
+from moderation.models import Report
+from moderation.policy import rules_for
+from moderation.services import COMMENT_TRANSITIONS, actions_allowed
+
 from . import identity, services
 from .forms import CommentForm, CommentTextForm
 from .models import Comment, Post
 from .selectors import thread_for_readers
-from .throttle import Throttle, client_ip
+from .throttle import Throttle, client_ip, storable_ip
 
 
 def post_list(request):
@@ -34,23 +39,28 @@ def comment_create(request, slug):
     """Anyone: post a top-level comment under their handle, a typed name, or anonymously."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
     form = _comment_form(request)
-    if not form.is_valid():
-        return _render_post(request, post, form, status=400)
-    return _publish(request, form, post=post)
+    if form.is_valid():
+        published = _publish(request, form, post=post)
+        if published:
+            return published
+    return _render_post(request, post, form, status=form.refusal_status)
 
 
 @require_http_methods(["GET", "POST"])
 def comment_reply(request, slug, pk):
     """Anyone: reply to a published comment (the no-JavaScript path, and where inline forms post)."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    parent = get_object_or_404(Comment.objects.not_pending().select_related("author"), pk=pk, post=post)
+    parent = get_object_or_404(Comment.objects.listed().select_related("author"), pk=pk, post=post)
     if not parent.accepts_replies:
         return render(request, "forum/reply_closed.html", {"post": post, "parent": parent}, status=409)
     form = _comment_form(request)
     if request.method == "POST" and form.is_valid():
-        return _publish(request, form, post=post, parent=parent)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "forum/comment_reply.html", {"post": post, "parent": parent, "form": form}, status=status)
+        published = _publish(request, form, post=post, parent=parent)
+        if published:
+            return published
+    status = form.refusal_status if request.method == "POST" else 200
+    context = {"post": post, "parent": parent, "form": form, "rules": rules_for(post)}
+    return render(request, "forum/comment_reply.html", context, status=status)
 
 
 def comment_author_required(view):
@@ -108,7 +118,10 @@ def comment_edit(request, *, comment, removal_key, offered_key):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Your changes are saved.")
+            if edited.is_pending:
+                messages.info(request, "Your changes are saved. The comment waits for a moderator; until then only you can see it.")
+            else:
+                messages.success(request, "Your changes are saved.")
             return redirect(edited.get_absolute_url())
     status = 400 if form.errors else 200
     return render(request, "forum/comment_edit.html", {**context, "form": form}, status=status)
@@ -141,38 +154,75 @@ def _removal_key_throttle() -> Throttle:
 
 
 def _render_post(request, post, form, status=200):
-    comments = thread_for_readers(post)
+    keys = identity.removal_keys_from(request)
+    is_moderator = request.user.has_perm("moderation.moderate_comments")
+
+    def sees_held(comment):
+        return is_moderator or comment.is_authored_by(user=request.user, removal_key=keys.get(comment.pk, ""))
+
+    comments = thread_for_readers(post, sees_held=sees_held)
     just_posted = identity.just_posted_from(request)
-    _prepare_for_reader(request, post, comments, just_posted=just_posted)
-    context = {"post": post, "sections": list(post.sections.all()), "comments": comments, "form": form}
+    _prepare_for_reader(request, post, comments, keys=keys, just_posted=just_posted, is_moderator=is_moderator)
+    context = {
+        "post": post,
+        "sections": list(post.sections.all()),
+        "comments": comments,
+        "form": form,
+        "rules": rules_for(post),
+        "can_set_policy": post.can_have_policy_set_by(request.user),
+    }
     response = render(request, "forum/post_detail.html", context, status=status)
     if just_posted:
         identity.forget_just_posted(response)
     return response
 
 
-def _prepare_for_reader(request, post, comments: list[Comment], *, just_posted: int | None) -> None:
-    """Give each comment the links this reader gets: reply, ask to remove, or edit and remove their own.
+def _prepare_for_reader(
+    request, post, comments: list[Comment], *, keys: dict, just_posted: int | None, is_moderator: bool
+) -> None:
+    """Give each comment what this reader gets: reply, report, ask to remove, edit and remove their own,
+    and for moderators the text of hidden comments and the moderation actions.
 
     Every attribute is set on every comment: reversing URLs per comment, and
     the template's lookups of missing attributes, were half the page's time (make bench).
     """
-    keys = identity.removal_keys_from(request)
     user = request.user
     reply_url = _url_for_each_pk("forum:comment_reply", post.slug)
     edit_url = _url_for_each_pk("forum:comment_edit", post.slug)
     remove_url = _url_for_each_pk("forum:comment_remove", post.slug)
     ask_to_remove_url = _url_for_each_pk("moderation:ask_to_remove_comment")
+    report_url = _url_for_each_pk("moderation:report_comment")
+    moderate_url = _url_for_each_pk("moderation:comment")
+    reported = _open_report_counts(post) if is_moderator else {}
     for comment in comments:
         key = keys.get(comment.pk, "")
         mine = (comment.author_id is not None or key) and comment.is_authored_by(user=user, removal_key=key)
         comment.reply_url = reply_url(comment.pk)
         comment.ask_to_remove_url = ask_to_remove_url(comment.pk)
+        comment.report_url = "" if mine or comment.is_gone or comment.is_pending else report_url(comment.pk)
         comment.edit_url = edit_url(comment.pk) if mine and comment.can_be_edited_by(user=user, removal_key=key) else ""
         comment.remove_url = remove_url(comment.pk) if mine and not comment.is_gone else ""
         comment.removal_link = ""
         if mine and key and comment.pk == just_posted:
             comment.removal_link = request.build_absolute_uri(f"{comment.remove_url}?key={key}")
+        comment.text_visible = comment.shows_text or (is_moderator and comment.state == Comment.State.HIDDEN)
+        comment.open_report_count = reported.get(comment.pk, 0)
+        comment.moderation_actions = ()
+        comment.moderate_url = ""
+        if is_moderator:
+            comment.moderate_url = moderate_url(comment.pk)
+            comment.moderation_actions = [
+                (action, COMMENT_TRANSITIONS[action].verb)
+                for action in actions_allowed(comment, has_open_reports=bool(comment.open_report_count))
+            ]
+
+
+def _open_report_counts(post) -> dict[int, int]:
+    rows = Report.objects.open().filter(comment__post=post).values_list("comment_id")
+    counts: dict[int, int] = {}
+    for (comment_id,) in rows:
+        counts[comment_id] = counts.get(comment_id, 0) + 1
+    return counts
 
 
 def _url_for_each_pk(viewname: str, *args):
@@ -182,18 +232,42 @@ def _url_for_each_pk(viewname: str, *args):
 
 
 def _publish(request, form, *, post, parent=None):
-    """Post the comment, then remember in this browser what lets its author find it again."""
+    """Post the comment, then remember in this browser what lets its author find it again.
+
+    Returns the redirect, or None when the post is refused (a ban, a flood,
+    closed comments): the refusal is then on the form, with the text kept.
+    """
     removal_key = "" if form.posts_as_member else identity.new_removal_key()
-    device = identity.device_for_posting(request) if form.posts_anonymously else ""
-    comment = services.comment_post(
-        post=post,
-        parent=parent,
-        text=form.cleaned_data["text"],
-        anon_device=device,
-        removal_key=removal_key,
-        **form.author_fields(),
+    # Posters without an account are counted per browser, and anonymous ones tagged by it.
+    device = "" if form.posts_as_member else identity.device_for_posting(request)
+    address = client_ip(request)
+    refusal = defence.posting_refusal(
+        user=request.user, author_name=form.cleaned_data["author_name"], address=address, device=device
     )
-    messages.success(request, "Your comment is posted.")
+    if refusal:
+        form.refuse(refusal.message, status=refusal.status)
+        return None
+    try:
+        comment = services.comment_post(
+            post=post,
+            parent=parent,
+            text=form.cleaned_data["text"],
+            anon_device=device if form.posts_anonymously else "",
+            removal_key=removal_key,
+            ip_address=storable_ip(address),
+            **form.author_fields(),
+        )
+    except ValidationError as error:
+        form.refuse(" ".join(error.messages), status=403)
+        return None
+    if comment.is_pending:
+        messages.info(
+            request,
+            "Your comment is waiting for a moderator. Until it is approved only you can see it, "
+            "marked “awaiting moderation”.",
+        )
+    else:
+        messages.success(request, "Your comment is posted.")
     response = redirect(comment.get_absolute_url())
     if removal_key:
         identity.remember_removal_key(request, response, comment_id=comment.pk, key=removal_key)

@@ -1,12 +1,144 @@
-"""Writes to removal requests: asking, granting and declining, each in one transaction."""
+"""Moderation writes. Each takes its locks, changes the state and writes its log row in one transaction."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from forum.models import Comment, PostSection
+from accounts.names import name_skeleton
+from forum.models import Comment, CommentPolicy, Post, PostSection
 
-from .models import RemovalRequest
+from . import defence
+from .models import Ban, ModerationLogEntry, RemovalRequest, Report
+
+Action = ModerationLogEntry.Action
+State = Comment.State
+
+
+def log_action(
+    *,
+    action: str,
+    moderator=None,
+    comment: Comment | None = None,
+    section: PostSection | None = None,
+    post: Post | None = None,
+    ban: Ban | None = None,
+    reason: str = "",
+    note: str = "",
+    detail: str = "",
+) -> ModerationLogEntry:
+    """Append one entry to the moderation log; call it inside the action's transaction."""
+    entry = ModerationLogEntry(
+        action=action,
+        moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+        comment=comment,
+        section=section,
+        post=post,
+        ban=ban,
+        reason=reason.strip(),
+        private_note=note.strip(),
+        detail=detail,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class CommentTransition:
+    """A moderator's action on a comment: the states it applies to and the state it leaves."""
+
+    verb: str  # the button's label
+    from_states: frozenset
+    to_state: str | None  # None: the state stays (dismissing reports)
+    needs_open_reports: bool = False
+
+    @property
+    def erases(self) -> bool:
+        return self.to_state in Comment.GONE_STATES
+
+
+# The one table of what moderators may do to a comment in which state.
+COMMENT_TRANSITIONS = {
+    Action.APPROVE: CommentTransition("Approve", frozenset({State.PENDING}), State.PUBLISHED),
+    Action.REJECT: CommentTransition("Reject", frozenset({State.PENDING}), State.REJECTED),
+    Action.HIDE: CommentTransition("Hide", frozenset({State.PUBLISHED}), State.HIDDEN),
+    Action.UNHIDE: CommentTransition("Unhide", frozenset({State.HIDDEN}), State.PUBLISHED),
+    Action.REMOVE: CommentTransition(
+        "Remove", frozenset({State.PUBLISHED, State.HIDDEN}), State.REMOVED_BY_MODERATOR
+    ),
+    Action.DISMISS_REPORTS: CommentTransition(
+        "Dismiss reports", frozenset({State.PUBLISHED, State.HIDDEN}), None, needs_open_reports=True
+    ),
+}
+
+
+def actions_allowed(comment: Comment, *, has_open_reports: bool = False) -> list[str]:
+    """The moderator actions that apply to the comment as it is now, in the table's order."""
+    return [
+        action
+        for action, transition in COMMENT_TRANSITIONS.items()
+        if comment.state in transition.from_states and (has_open_reports or not transition.needs_open_reports)
+    ]
+
+
+def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = "", note: str = "") -> Comment:
+    """Approve, reject, hide, unhide or remove a comment, or dismiss its reports.
+
+    Refuses (ValidationError) an action that does not apply to the comment's
+    current state, which is read under a lock: another moderator may have
+    acted first. Every action closes the comment's open reports.
+    """
+    transition = COMMENT_TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError(f"“{action}” is not a moderation action.")
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        open_reports = Report.objects.open().filter(comment=current)
+        if current.state not in transition.from_states:
+            raise ValidationError(
+                f"Comment {current.pk} is {current.get_state_display().lower()}, "
+                f"so “{transition.verb}” does not apply to it any more."
+            )
+        if transition.needs_open_reports and not open_reports.exists():
+            raise ValidationError(f"Comment {current.pk} has no open reports to dismiss.")
+        if transition.erases:
+            Comment.objects.filter(pk=current.pk).erase(state=transition.to_state)
+        elif transition.to_state:
+            Comment.objects.filter(pk=current.pk).update(state=transition.to_state)
+        open_reports.update(resolved_at=timezone.now(), resolved_by=moderator)
+        log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
+    current.refresh_from_db()
+    return current
+
+
+def report_create(*, comment: Comment, reason: str, details: str = "", reporter=None, reporter_key: str) -> Report:
+    """A reader reports a comment; enough open reports hide it until a moderator looks."""
+    report = Report(
+        comment=comment,
+        reason=reason,
+        details=details.strip(),
+        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        reporter_key=reporter_key,
+    )
+    report.full_clean(exclude=["comment"])
+    with transaction.atomic():
+        current = Comment.objects.select_for_update().get(pk=comment.pk)
+        if current.is_gone or current.state in Comment.UNLISTED_STATES:
+            raise ValidationError("This comment is no longer shown, so there is nothing to report.")
+        try:
+            with transaction.atomic():
+                report.save()
+        except IntegrityError:
+            raise ValidationError("You have already reported this comment. The moderators have it.") from None
+        open_count = Report.objects.open().filter(comment=current).count()
+        if current.state == State.PUBLISHED and open_count >= settings.FORUM_REPORTS_TO_HIDE:
+            Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
+            log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"{open_count} reports")
+    return report
 
 
 def removal_request_create(
@@ -30,29 +162,145 @@ def removal_request_create(
     return request
 
 
-def removal_request_grant(*, request: RemovalRequest, moderator) -> RemovalRequest:
+def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
     """Erase what was asked for; readers then see "Removed at author's request." in its place."""
     with transaction.atomic():
         current = _lock_open(request)
         if current.comment_id:
             Comment.objects.filter(pk=current.comment_id).exclude(state__in=Comment.GONE_STATES).erase(
-                state=Comment.State.REMOVED_AT_AUTHORS_REQUEST
+                state=State.REMOVED_AT_AUTHORS_REQUEST
+            )
+            Report.objects.open().filter(comment_id=current.comment_id).update(
+                resolved_at=timezone.now(), resolved_by=moderator
             )
         else:
             section = PostSection.objects.select_for_update().get(pk=current.section_id)
             section.remove_at_authors_request()
             section.save(update_fields=["body", "body_html", "removed_at_authors_request"])
+        log_action(
+            action=Action.GRANT_REMOVAL_REQUEST,
+            moderator=moderator,
+            comment=current.comment,
+            section=current.section,
+            reason=reason,
+            note=note,
+        )
         return _decide(current, RemovalRequest.Status.GRANTED, moderator)
 
 
-def removal_request_decline(*, request: RemovalRequest, moderator) -> RemovalRequest:
+def removal_request_decline(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
     """Leave the content up and close the request."""
     with transaction.atomic():
-        return _decide(_lock_open(request), RemovalRequest.Status.DECLINED, moderator)
+        current = _lock_open(request)
+        log_action(
+            action=Action.DECLINE_REMOVAL_REQUEST,
+            moderator=moderator,
+            comment=current.comment,
+            section=current.section,
+            reason=reason,
+            note=note,
+        )
+        return _decide(current, RemovalRequest.Status.DECLINED, moderator)
+
+
+def post_policy_set(*, post: Post, policy: str, moderator, reason: str = "", note: str = "") -> Post:
+    """Give a post its own comment policy ("" returns it to the site default)."""
+    if policy and policy not in CommentPolicy.values:
+        raise ValidationError(f"“{policy}” is not a comment policy.")
+    with transaction.atomic():
+        current = Post.objects.select_for_update().get(pk=post.pk)
+        if current.comment_policy == policy:
+            return current
+        current.comment_policy = policy
+        current.save(update_fields=["comment_policy"])
+        detail = CommentPolicy(policy).label if policy else "The site's default"
+        log_action(
+            action=Action.SET_POLICY, moderator=moderator, post=current, reason=reason, note=note, detail=detail
+        )
+    return current
+
+
+def ban_create(
+    *, kind: str, comment: Comment, moderator, days: int | None, reason: str = "", note: str = ""
+) -> Ban:
+    """Ban the account, the typed name or the address behind a comment, for `days` (None: until lifted)."""
+    ban = Ban(
+        kind=kind,
+        reason=reason.strip(),
+        created_by=moderator,
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    if kind == Ban.Kind.ACCOUNT and comment.author_id:
+        ban.user = comment.author
+    elif kind == Ban.Kind.NAME and comment.author_name:
+        ban.name_key, ban.name_shown = name_skeleton(comment.author_name), comment.author_name
+    elif kind == Ban.Kind.ADDRESS and comment.ip_address:
+        ban.address_hash = defence.address_hash(comment.ip_address)
+    else:
+        raise ValidationError(f"This comment has no {Ban.Kind(kind).label.lower()} to ban.")
+    ban.full_clean()
+    with transaction.atomic():
+        ban.save()
+        log_action(action=Action.BAN, moderator=moderator, ban=ban, reason=reason, note=note, detail=_duration(days))
+    return ban
+
+
+def ban_lift(*, ban: Ban, moderator, reason: str = "") -> Ban:
+    with transaction.atomic():
+        current = Ban.objects.select_for_update().get(pk=ban.pk)
+        if not current.is_active:
+            raise ValidationError("This ban is no longer in force.")
+        current.lifted_at = timezone.now()
+        current.save(update_fields=["lifted_at"])
+        log_action(action=Action.LIFT_BAN, moderator=moderator, ban=current, reason=reason)
+    return current
+
+
+# The queue's actions on removal requests, beside COMMENT_TRANSITIONS for comments.
+REQUEST_DECISIONS = {
+    Action.GRANT_REMOVAL_REQUEST: removal_request_grant,
+    Action.DECLINE_REMOVAL_REQUEST: removal_request_decline,
+}
+
+
+def queue_decide(*, items: str, action: str, ids: list[int], moderator, reason: str = "", note: str = "") -> tuple[list[int], list[str]]:
+    """Apply one action to several queue items ("comments" or "requests"), each in its own transaction.
+
+    Returns the ids done and a message for each one refused, so one item
+    decided meanwhile by another moderator does not undo the rest.
+    """
+    done, refusals = [], []
+    for pk in ids:
+        try:
+            if items == "requests":
+                decide = REQUEST_DECISIONS.get(action)
+                if decide is None:
+                    raise ValidationError(f"“{action}” is not a decision on a removal request.")
+                decide(request=RemovalRequest.objects.get(pk=pk), moderator=moderator, reason=reason, note=note)
+            else:
+                comment_moderate(
+                    comment=Comment.objects.get(pk=pk), action=action, moderator=moderator, reason=reason, note=note
+                )
+        except (Comment.DoesNotExist, RemovalRequest.DoesNotExist):
+            refusals.append(f"Item {pk} no longer exists.")
+        except ValidationError as error:
+            refusals.append(" ".join(error.messages))
+        else:
+            done.append(pk)
+    return done, refusals
+
+
+def _duration(days: int | None) -> str:
+    if not days:
+        return "Until lifted"
+    return "For 1 day" if days == 1 else f"For {days} days"
 
 
 def _lock_open(request: RemovalRequest) -> RemovalRequest:
-    current = RemovalRequest.objects.select_for_update().get(pk=request.pk)
+    current = (
+        # of=("self",): PostgreSQL cannot lock the nullable side of the outer joins.
+        RemovalRequest.objects.select_for_update(of=("self",)).select_related("comment", "section").get(pk=request.pk)
+    )
     if not current.is_open:
         raise ValidationError(f"This request was already decided: {current.get_status_display().lower()}.")
     return current

@@ -1,20 +1,234 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods, require_POST
 
+from forum import identity
 from forum.models import Comment, Post, PostSection
 from forum.throttle import Throttle, client_ip
 
 from . import services
-from .forms import RemovalRequestForm
+from .forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
+from .models import Ban, ModerationLogEntry, ModerationSettings
+from .policy import rules_for
+from .selectors import held_comments, open_removal_requests, reported_comments, waiting_counts
+
+MODERATE = "moderation.moderate_comments"
+moderators_only = permission_required(MODERATE, raise_exception=True)
+Action = ModerationLogEntry.Action
+
+# The queue's tabs: what each lists, and the actions its items offer (with their keyboard keys).
+QUEUE_TABS = {
+    "held": ("Awaiting approval", held_comments),
+    "reported": ("Reported", reported_comments),
+    "requests": ("Removal requests", open_removal_requests),
+}
+ACTION_KEYS = {
+    Action.APPROVE: "a",
+    Action.REJECT: "r",
+    Action.HIDE: "h",
+    Action.UNHIDE: "u",
+    Action.REMOVE: "x",
+    Action.DISMISS_REPORTS: "d",
+    Action.GRANT_REMOVAL_REQUEST: "g",
+    Action.DECLINE_REMOVAL_REQUEST: "n",
+}
+REQUEST_ACTIONS = [
+    (Action.GRANT_REMOVAL_REQUEST, "Grant: remove it"),
+    (Action.DECLINE_REMOVAL_REQUEST, "Decline"),
+]
+
+
+@require_http_methods(["GET"])
+@moderators_only
+def queue(request):
+    """Moderators: what waits for a decision, oldest first, one tab at a time."""
+    tab = request.GET.get("tab") if request.GET.get("tab") in QUEUE_TABS else "held"
+    items = list(QUEUE_TABS[tab][1]()[: settings.FORUM_QUEUE_PAGE_SIZE])
+    for item in items:
+        item.moderation_actions = _keyed(_queue_actions(tab, item))
+    context = {"tab": tab, "tabs": QUEUE_TABS, "items": items, "counts": waiting_counts(), "bulk_actions": _keyed(_bulk_actions(tab))}
+    return render(request, "moderation/queue.html", context)
+
+
+@require_POST
+@moderators_only
+def queue_act(request):
+    """Moderators: one item's button, or a bulk action on the ticked items; then on to the next item."""
+    tab = request.POST.get("tab") if request.POST.get("tab") in QUEUE_TABS else "held"
+    action, ids, reason, note = _decision_from(request.POST)
+    if not action or not ids:
+        messages.error(request, "Choose an action, and tick at least one item for a bulk action.")
+        return redirect(f"{reverse('moderation:queue')}?tab={tab}")
+    listed_before = list(QUEUE_TABS[tab][1]().values_list("pk", flat=True)[: settings.FORUM_QUEUE_PAGE_SIZE])
+    done, refusals = services.queue_decide(
+        items="requests" if tab == "requests" else "comments",
+        action=action,
+        ids=ids,
+        moderator=request.user,
+        reason=reason,
+        note=note,
+    )
+    if done:
+        messages.success(request, f"{Action(action).label}: {_count_label(len(done), tab)}.")
+    for refusal in refusals:
+        messages.warning(request, refusal)
+    remaining = set(QUEUE_TABS[tab][1]().values_list("pk", flat=True)[: settings.FORUM_QUEUE_PAGE_SIZE])
+    next_pk = _next_item(listed_before, acted=ids, remaining=remaining)
+    fragment = f"#item-{next_pk}" if next_pk else ""
+    return redirect(f"{reverse('moderation:queue')}?tab={tab}{fragment}")
+
+
+@require_http_methods(["GET", "POST"])
+@moderators_only
+def comment(request, pk):
+    """Moderators: one comment with its context, reports and record, and every action that applies."""
+    target = get_object_or_404(Comment.objects.select_related("post", "author", "parent__author"), pk=pk)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action", "")
+        try:
+            services.comment_moderate(comment=target, action=action, moderator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.warning(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{Action(action).label}: comment {target.pk}.")
+        return redirect(_next_url(request, default=reverse("moderation:comment", args=[target.pk])))
+    reports = list(target.reports.select_related("reporter").order_by("-created_at"))
+    actions = services.actions_allowed(target, has_open_reports=any(r.resolved_at is None for r in reports))
+    context = {
+        "comment": target,
+        "form": form,
+        "actions": _keyed([(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]),
+        "reports": reports,
+        "removal_requests": target.removal_requests.order_by("-created_at"),
+        "log_entries": ModerationLogEntry.objects.filter(comment=target).select_related("moderator").newest_first(),
+        "can_ban": request.user.has_perm("moderation.ban_posters"),
+    }
+    return render(request, "moderation/comment.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("moderation.ban_posters", raise_exception=True)
+def comment_ban(request, pk):
+    """Moderators who may ban: keep the account, name or address behind a comment from posting."""
+    target = get_object_or_404(Comment.objects.select_related("post", "author"), pk=pk)
+    form = BanForm(request.POST or None, comment=target)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ban_create(comment=target, moderator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The ban is in force. It is on the moderation log.")
+            return redirect("moderation:comment", pk=target.pk)
+    return render(request, "moderation/ban.html", {"comment": target, "form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET"])
+@permission_required("moderation.ban_posters", raise_exception=True)
+def bans(request):
+    """Moderators who may ban: the bans in force, newest first."""
+    active = Ban.objects.active().select_related("user", "created_by")
+    return render(request, "moderation/bans.html", {"bans": active})
+
+
+@require_POST
+@permission_required("moderation.ban_posters", raise_exception=True)
+def ban_lift(request, pk):
+    """Moderators who may ban: end a ban before it expires."""
+    ban = get_object_or_404(Ban, pk=pk)
+    try:
+        services.ban_lift(ban=ban, moderator=request.user, reason=request.POST.get("reason", "")[:500])
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Lifted the ban on {ban.subject_label}.")
+    return redirect("moderation:bans")
+
+
+@require_http_methods(["GET", "POST"])
+def post_policy(request, slug):
+    """Moderators, and the editor who published the post: choose what happens to its new comments."""
+    post = get_object_or_404(Post, slug=slug)
+    if not post.can_have_policy_set_by(request.user):
+        raise PermissionDenied
+    form = PostPolicyForm(
+        request.POST or None, initial={"policy": post.comment_policy}, site_default=ModerationSettings.current().default_policy
+    )
+    if request.method == "POST" and form.is_valid():
+        services.post_policy_set(post=post, moderator=request.user, **form.cleaned_data)
+        messages.success(request, "The comment policy is saved.")
+        return redirect("moderation:post_policy", slug=post.slug)
+    context = {
+        "post": post,
+        "form": form,
+        "rules": rules_for(post),
+        "log_entries": ModerationLogEntry.objects.filter(post=post).select_related("moderator").newest_first()[:20],
+    }
+    return render(request, "moderation/post_policy.html", context, status=400 if form.errors else 200)
+
+
+def moderation_log(request):
+    """Anyone: every moderation decision on content, with its reason, never the removed words.
+
+    Moderators also see who acted, their private notes, and bans.
+    """
+    is_moderator = request.user.has_perm(MODERATE)
+    entries = ModerationLogEntry.objects.select_related(
+        "moderator", "comment__post", "section__post", "post", "ban__user"
+    ).newest_first()
+    if not is_moderator:
+        entries = entries.public()
+    page = Paginator(entries, settings.FORUM_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "moderation/log.html", {"page": page, "is_moderator": is_moderator})
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request, pk):
+    """Anyone: tell the moderators a comment needs a look; once per reader per comment."""
+    target = get_object_or_404(
+        Comment.objects.listed().select_related("post", "author"), pk=pk, post__in=Post.objects.published()
+    )
+    context = {"comment": target, "post": target.post}
+    if target.is_gone:
+        return render(request, "moderation/report.html", context, status=410)
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        device = identity.device_for_posting(request)
+        if not Throttle("report-ip", settings.FORUM_REPORTS_PER_IP, 60 * 60).attempt(client_ip(request)):
+            form.add_error(None, "Too many reports from here in the last hour. Please try again later.")
+            return render(request, "moderation/report.html", {**context, "form": form}, status=429)
+        try:
+            services.report_create(
+                comment=target,
+                reporter=request.user,
+                reporter_key=identity.reader_key(user=request.user, device=device),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            status = 409
+        else:
+            messages.success(request, "Thank you. The moderators will look at this comment.")
+            response = redirect(target.get_absolute_url())
+            identity.remember_device(response, device)
+            return response
+    status = 400 if form.errors and status == 200 else status
+    return render(request, "moderation/report.html", {**context, "form": form}, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def ask_to_remove_comment(request, pk):
     """Anyone: ask the moderators to take a comment down (for authors who cannot prove it is theirs)."""
     comment = get_object_or_404(
-        Comment.objects.not_pending().select_related("post", "author"),
+        Comment.objects.listed().select_related("post", "author"),
         pk=pk,
         post__in=Post.objects.published(),
     )
@@ -48,3 +262,53 @@ def _ask_to_remove(request, *, target: dict, post, gone: bool):
         return redirect(next(iter(target.values())).get_absolute_url())
     status = 400 if form.errors else 200
     return render(request, "moderation/ask_to_remove.html", {**context, "form": form}, status=status)
+
+
+def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
+    if tab == "requests":
+        return REQUEST_ACTIONS
+    actions = services.actions_allowed(item, has_open_reports=tab == "reported")
+    return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
+
+
+def _bulk_actions(tab: str) -> list[tuple[str, str]]:
+    if tab == "requests":
+        return REQUEST_ACTIONS
+    if tab == "held":
+        return [(Action.APPROVE, "Approve"), (Action.REJECT, "Reject")]
+    return [(Action.DISMISS_REPORTS, "Dismiss reports"), (Action.HIDE, "Hide"), (Action.REMOVE, "Remove")]
+
+
+def _keyed(actions) -> list[tuple[str, str, str]]:
+    return [(action, label, ACTION_KEYS.get(action, "")) for action, label in actions]
+
+
+def _decision_from(data) -> tuple[str, list[int], str, str]:
+    """(action, ids, reason, note) from one item's button ("approve:12") or the bulk bar."""
+    if data.get("act"):
+        action, _, pk = data["act"].partition(":")
+        ids = [int(pk)] if pk.isdigit() else []
+        return action, ids, data.get(f"reason-{pk}", "")[:500], data.get(f"note-{pk}", "")[:2000]
+    ids = [int(pk) for pk in data.getlist("selected") if pk.isdigit()]
+    return data.get("bulk", ""), ids, data.get("bulk-reason", "")[:500], data.get("bulk-note", "")[:2000]
+
+
+def _next_item(listed_before: list[int], *, acted: list[int], remaining: set[int]) -> int | None:
+    """The item that followed the last one acted on, if it still waits; else the first that does."""
+    last = max((listed_before.index(pk) for pk in acted if pk in listed_before), default=-1)
+    after = [pk for pk in listed_before[last + 1 :] if pk in remaining]
+    if after:
+        return after[0]
+    return next((pk for pk in listed_before if pk in remaining), None)
+
+
+def _count_label(count: int, tab: str) -> str:
+    noun = "request" if tab == "requests" else "comment"
+    return f"1 {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _next_url(request, *, default: str) -> str:
+    candidate = request.POST.get("next", "")
+    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return default

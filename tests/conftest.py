@@ -35,3 +35,9 @@ def empty_cache():
 def fast_password_hashing(settings):
     # Production hashing is slow on purpose; tests only need passwords to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def no_form_fill_minimum(settings):
+    # Tests post forms at machine speed; tests/moderation/test_defence.py turns the check back on.
+    settings.FORUM_MIN_FORM_SECONDS = 0

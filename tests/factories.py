@@ -3,6 +3,7 @@
 import itertools
 from datetime import date
 
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import User
@@ -52,6 +53,20 @@ def make_thread(*, post: Post, size: int) -> None:
 def make_member(handle: str | None = None, **fields) -> User:
     handle = handle or f"member{next(_numbers)}"
     return User.objects.create_user(handle=handle, email=f"{handle.lower()}@example.org", password=PASSWORD, **fields)
+
+
+def make_moderator(handle: str | None = None, **fields) -> User:
+    """A member in the Moderators group, as the site's roles are given out."""
+    moderator = make_member(handle, **fields)
+    moderator.groups.add(Group.objects.get(name="Moderators"))
+    return moderator
+
+
+def make_editor(handle: str | None = None, **fields) -> User:
+    """A staff member in the Editors group: publishes posts in the admin."""
+    editor = make_member(handle, is_staff=True, **fields)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    return editor
 
 
 def post_comment(client, post: Post, parent: Comment | None = None, **data):

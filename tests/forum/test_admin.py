@@ -79,15 +79,14 @@ def test_comment_admin_lists_the_tree_and_rerenders_edited_text(editor_client):
     assert reply.html == "<p>edited <b>bold</b></p>\n"
 
 
-def test_comment_admin_refuses_removal_that_keeps_text(editor_client):
+def test_the_comment_admin_cannot_change_a_comments_state(editor_client):
+    """States change on the moderation pages, which keep the record; the admin ignores a posted state."""
     comment = make_comment(text="keep me?")
-    response = editor_client.post(
+    editor_client.post(
         reverse("admin:forum_comment_change", args=[comment.pk]),
         {"post": comment.post_id, "parent": "", "author": "", "author_name": "", "text": "keep me?",
          "state": "removed_by_moderator", "created_at_0": "", "created_at_1": ""},
     )
-    assert response.status_code == 200
-    assert "A removed comment keeps no text." in response.content.decode()
     assert Comment.objects.get().state == Comment.State.PUBLISHED
 
 

@@ -1,4 +1,4 @@
-"""Asking the moderators to take words down, and the admin granting or declining it."""
+"""Asking the moderators to take words down, and moderators granting or declining it in the queue."""
 
 import pytest
 from django.test import Client, override_settings
@@ -6,11 +6,11 @@ from django.urls import reverse
 
 from forum.models import Comment, PostSection
 from moderation.models import RemovalRequest
-from tests.factories import make_comment, make_member, make_post
+from tests.factories import make_comment, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db
 
-CHANGELIST = reverse("admin:moderation_removalrequest_changelist")
+QUEUE = reverse("moderation:queue") + "?tab=requests"
 
 
 def ask_url(comment=None, section=None):
@@ -22,13 +22,16 @@ def ask_url(comment=None, section=None):
 @pytest.fixture
 def moderator_client():
     client = Client()
-    client.force_login(make_member("Vitalstatistix", is_staff=True, is_superuser=True))
+    client.force_login(make_moderator("Vitalstatistix"))
     return client
 
 
-def decide(moderator_client, action, *requests):
+def decide(moderator_client, decision, *requests):
+    """Tick the requests in the queue and press the bulk button for `decision` ("grant" or "decline")."""
     return moderator_client.post(
-        CHANGELIST, {"action": action, "_selected_action": [request.pk for request in requests]}, follow=True
+        reverse("moderation:queue_act"),
+        {"tab": "requests", "bulk": f"{decision}_request", "selected": [request.pk for request in requests]},
+        follow=True,
     )
 
 
@@ -97,12 +100,12 @@ def test_requests_are_limited_per_address(client):
     assert RemovalRequest.objects.count() == 2
 
 
-def test_the_admin_lists_open_requests_for_moderators_only(client, moderator_client):
+def test_the_queue_lists_open_requests_for_moderators_only(client, moderator_client):
     comment = make_comment(text="Hmm")
     client.post(ask_url(comment=comment), {"reason": "Please take this down"})
-    assert "Please take this down" in moderator_client.get(CHANGELIST).content.decode()
+    assert "Please take this down" in moderator_client.get(QUEUE).content.decode()
     client.force_login(make_member("Getafix"))
-    assert client.get(CHANGELIST).status_code == 302  # to the admin login: not staff
+    assert client.get(QUEUE).status_code == 403
 
 
 def test_granting_a_comment_request_erases_it_and_keeps_the_replies(client, moderator_client):
@@ -111,7 +114,7 @@ def test_granting_a_comment_request_erases_it_and_keeps_the_replies(client, mode
     reply = make_comment(parent=comment, text="How much?")
     client.post(ask_url(comment=comment), {"reason": "Posted from my work computer."})
     page = decide(moderator_client, "grant", RemovalRequest.objects.get()).content.decode()
-    assert "1 request(s) granted." in page
+    assert "Removed at the author&#x27;s request: 1 request." in page
     comment.refresh_from_db()
     assert comment.state == Comment.State.REMOVED_AT_AUTHORS_REQUEST
     assert comment.text == comment.html == comment.author_name == ""

@@ -1,0 +1,6 @@
+from .selectors import waiting_counts
+
+
+def moderation_queue(request):
+    """The queue's size for the navigation; counted only when a moderator's page shows it."""
+    return {"moderation_waiting": lambda: waiting_counts()["total"]}

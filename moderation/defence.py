@@ -1,0 +1,93 @@
+"""Keeping floods and banned posters out before anything reaches the thread or the queue.
+
+Counts live in Django's cache (forum.throttle), so they hold across server
+processes only when those share the cache: Redis or Memcached in production.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from accounts.names import name_skeleton
+from forum.throttle import Throttle
+
+from .models import Ban
+
+POSTING_WINDOW_SECONDS = 10 * 60
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    status: int
+
+
+def address_hash(address: str) -> str:
+    """A keyed hash of an IP address: bans match on it without the address being stored."""
+    return salted_hmac("forum.moderation.address", address, algorithm="sha256").hexdigest()
+
+
+def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
+    subjects = Q()
+    if user.is_authenticated:
+        subjects |= Q(kind=Ban.Kind.ACCOUNT, user=user)
+    if author_name:
+        subjects |= Q(kind=Ban.Kind.NAME, name_key=name_skeleton(author_name))
+    if address:
+        subjects |= Q(kind=Ban.Kind.ADDRESS, address_hash=address_hash(address))
+    if not subjects:
+        return None
+    return Ban.objects.active().filter(subjects).first()
+
+
+def posting_refusal(*, user, author_name: str, address: str, device: str) -> Refusal | None:
+    """Why this poster may not post now (a ban, or too many comments lately), or None.
+
+    Checked before the comment is written; a refusal comes with a message the
+    poster can act on, and the form keeps their text.
+    """
+    if user.has_perm("moderation.moderate_comments"):
+        return None
+    ban = active_ban_for(user=user, author_name=author_name, address=address)
+    if ban:
+        return Refusal(_ban_message(ban), 403)
+    limits = [(_comments_per_ip(), address)]
+    poster = f"user:{user.pk}" if user.is_authenticated else (f"device:{device}" if device else "")
+    if poster:
+        limits.append((_comments_per_poster(), poster))
+    if any(throttle.is_exceeded(subject) for throttle, subject in limits):
+        minutes = POSTING_WINDOW_SECONDS // 60
+        return Refusal(
+            f"You are posting faster than this forum allows. Wait up to {minutes} minutes, then post again; "
+            "your text is kept below.",
+            429,
+        )
+    for throttle, subject in limits:
+        throttle.record(subject)
+    return None
+
+
+def _ban_message(ban: Ban) -> str:
+    until = (
+        f"until {timezone.localtime(ban.expires_at):%d %B %Y at %H:%M}"
+        if ban.expires_at
+        else "until a moderator lifts the ban"
+    )
+    subject = {
+        Ban.Kind.ACCOUNT: "your account is banned",
+        Ban.Kind.NAME: f"the name “{ban.name_shown}” is banned",
+        Ban.Kind.ADDRESS: "posting from your network address is banned",
+    }[ban.kind]
+    reason = f" The moderators' reason: {ban.reason}" if ban.reason else ""
+    return f"You cannot post here {until}: {subject}.{reason} Your text is kept below."
+
+
+def _comments_per_ip() -> Throttle:
+    return Throttle("comments-ip", settings.FORUM_COMMENTS_PER_IP, POSTING_WINDOW_SECONDS)
+
+
+def _comments_per_poster() -> Throttle:
+    return Throttle("comments-poster", settings.FORUM_COMMENTS_PER_POSTER, POSTING_WINDOW_SECONDS)

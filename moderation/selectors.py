@@ -1,0 +1,45 @@
+"""Reads for the moderation pages: what waits in the queue, and how much."""
+
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
+
+from forum.models import Comment
+
+from .models import RemovalRequest, Report
+
+
+def held_comments() -> QuerySet:
+    return Comment.objects.pending().select_related("post", "author", "parent__author").oldest_first()
+
+
+def reported_comments() -> QuerySet:
+    """Shown comments with open reports, the longest-reported first, each with its reports prefetched."""
+    open_reports = Q(reports__resolved_at__isnull=True)
+    return (
+        Comment.objects.filter(open_reports)
+        .exclude(state__in=Comment.GONE_STATES | Comment.UNLISTED_STATES)
+        .annotate(
+            open_report_count=Count("reports", filter=open_reports),
+            first_reported_at=Min("reports__created_at", filter=open_reports),
+        )
+        .select_related("post", "author", "parent__author")
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.open(), to_attr="open_reports"))
+        .order_by("first_reported_at", "pk")
+    )
+
+
+def open_removal_requests() -> QuerySet:
+    return RemovalRequest.objects.open().select_related("comment__post", "comment__author", "section__post").oldest_first()
+
+
+def waiting_counts() -> dict[str, int]:
+    """How many items wait in each tab of the queue."""
+    counts = {
+        "held": Comment.objects.pending().count(),
+        "reported": Comment.objects.filter(reports__resolved_at__isnull=True)
+        .exclude(state__in=Comment.GONE_STATES | Comment.UNLISTED_STATES)
+        .distinct()
+        .count(),
+        "requests": RemovalRequest.objects.open().count(),
+    }
+    counts["total"] = sum(counts.values())
+    return counts
