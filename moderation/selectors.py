@@ -1,6 +1,6 @@
 """Reads for the moderation pages: what waits in the queue, and how much."""
 
-from django.db.models import Count, Min, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q, QuerySet
 
 from forum.models import Comment
 
@@ -11,12 +11,18 @@ def held_comments() -> QuerySet:
     return Comment.objects.pending().select_related("post", "author", "parent__author").oldest_first()
 
 
+def _reported() -> QuerySet:
+    """Comments readers still see (in words or as hidden) with at least one open report."""
+    return Comment.objects.filter(Exists(Report.objects.open().filter(comment=OuterRef("pk")))).exclude(
+        state__in=Comment.GONE_STATES | Comment.UNLISTED_STATES
+    )
+
+
 def reported_comments() -> QuerySet:
-    """Shown comments with open reports, the longest-reported first, each with its reports prefetched."""
+    """Reported comments, the longest-reported first, each with its open reports prefetched."""
     open_reports = Q(reports__resolved_at__isnull=True)
     return (
-        Comment.objects.filter(open_reports)
-        .exclude(state__in=Comment.GONE_STATES | Comment.UNLISTED_STATES)
+        _reported()
         .annotate(
             open_report_count=Count("reports", filter=open_reports),
             first_reported_at=Min("reports__created_at", filter=open_reports),
@@ -35,10 +41,7 @@ def waiting_counts() -> dict[str, int]:
     """How many items wait in each tab of the queue."""
     counts = {
         "held": Comment.objects.pending().count(),
-        "reported": Comment.objects.filter(reports__resolved_at__isnull=True)
-        .exclude(state__in=Comment.GONE_STATES | Comment.UNLISTED_STATES)
-        .distinct()
-        .count(),
+        "reported": _reported().count(),
         "requests": RemovalRequest.objects.open().count(),
     }
     counts["total"] = sum(counts.values())

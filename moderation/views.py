@@ -89,7 +89,7 @@ def queue_act(request):
 def comment(request, pk):
     """Moderators: one comment with its context, reports and record, and every action that applies."""
     target = get_object_or_404(Comment.objects.select_related("post", "author", "parent__author"), pk=pk)
-    form = DecisionForm(request.POST or None)
+    form = DecisionForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
         try:
@@ -118,7 +118,7 @@ def comment(request, pk):
 def comment_ban(request, pk):
     """Moderators who may ban: keep the account, name or address behind a comment from posting."""
     target = get_object_or_404(Comment.objects.select_related("post", "author"), pk=pk)
-    form = BanForm(request.POST or None, comment=target)
+    form = BanForm(_submitted(request), comment=target)
     if request.method == "POST" and form.is_valid():
         try:
             services.ban_create(comment=target, moderator=request.user, **form.cleaned_data)
@@ -159,7 +159,7 @@ def post_policy(request, slug):
     if not post.can_have_policy_set_by(request.user):
         raise PermissionDenied
     form = PostPolicyForm(
-        request.POST or None, initial={"policy": post.comment_policy}, site_default=ModerationSettings.current().default_policy
+        _submitted(request), initial={"policy": post.comment_policy}, site_default=ModerationSettings.current().default_policy
     )
     if request.method == "POST" and form.is_valid():
         services.post_policy_set(post=post, moderator=request.user, **form.cleaned_data)
@@ -198,7 +198,7 @@ def report_comment(request, pk):
     context = {"comment": target, "post": target.post}
     if target.is_gone:
         return render(request, "moderation/report.html", context, status=410)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(_submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
         device = identity.device_for_posting(request)
@@ -250,7 +250,7 @@ def _ask_to_remove(request, *, target: dict, post, gone: bool):
     context = {**target, "post": post, "gone": gone}
     if gone:
         return render(request, "moderation/ask_to_remove.html", context, status=410)
-    form = RemovalRequestForm(request.POST or None)
+    form = RemovalRequestForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
         if not Throttle("removal-request-ip", settings.FORUM_REMOVAL_REQUESTS_PER_IP, 60 * 60).attempt(
             client_ip(request)
@@ -312,3 +312,8 @@ def _next_url(request, *, default: str) -> str:
     if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
         return candidate
     return default
+
+
+def _submitted(request):
+    """The posted data, even when empty, so a blank POST gets the form's errors rather than a blank form."""
+    return request.POST if request.method == "POST" else None

@@ -1,0 +1,104 @@
+"""Readers report comments: once each, throttled, and enough reports hide a comment until a moderator looks."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from forum.models import Comment
+from moderation.models import ModerationLogEntry, Report
+from tests.factories import make_comment, make_member, make_moderator, make_post
+
+pytestmark = pytest.mark.django_db
+
+
+def report_url(comment):
+    return reverse("moderation:report_comment", args=[comment.pk])
+
+
+def report(client, comment, reason="spam", details=""):
+    return client.post(report_url(comment), {"reason": reason, "details": details})
+
+
+def test_every_comment_offers_report_and_a_report_waits_in_the_queue(client):
+    post = make_post()
+    comment = make_comment(post=post, text="Buy menhirs")
+    assert f'href="{report_url(comment)}"' in client.get(post.get_absolute_url()).content.decode()
+    response = report(client, comment, details="Third advert today")
+    assert response.status_code == 302 and response["Location"] == comment.get_absolute_url()
+    assert "The moderators will look at this comment" in client.get(response["Location"]).content.decode()
+    stored = Report.objects.get()
+    assert (stored.reason, stored.details, stored.reporter) == ("spam", "Third advert today", None)
+    moderator = Client()
+    moderator.force_login(make_moderator("Vitalstatistix"))
+    queue = moderator.get(reverse("moderation:queue") + "?tab=reported").content.decode()
+    assert "Buy menhirs" in queue and "1 open report:" in queue and "Spam or advertising: “Third advert today”" in queue
+
+
+def test_one_report_per_reader_per_comment_by_browser_or_account(client):
+    comment = make_comment(text="Hmm")
+    report(client, comment)
+    again = report(client, comment, reason="abuse")
+    assert again.status_code == 409 and "You have already reported this comment" in again.content.decode()
+    member = make_member("Getafix")
+    for _ in range(2):
+        browser = Client()
+        browser.force_login(member)
+        report(browser, comment)
+    assert Report.objects.count() == 2
+
+
+def test_a_report_needs_a_reason_from_the_list(client):
+    comment = make_comment(text="Hmm")
+    response = report(client, comment, reason="because")
+    assert response.status_code == 400 and "Select a valid choice" in response.content.decode()
+    assert client.post(report_url(comment), {}).status_code == 400
+    assert not Report.objects.exists()
+
+
+def test_enough_reports_hide_the_comment_and_log_it_as_automatic(settings):
+    settings.FORUM_REPORTS_TO_HIDE = 3
+    post = make_post()
+    comment = make_comment(post=post, text="Nasty words")
+    for _ in range(2):
+        report(Client(), comment)
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.PUBLISHED
+    report(Client(), comment, reason="abuse")
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
+    entry = ModerationLogEntry.objects.get()
+    assert (entry.action, entry.moderator, entry.detail) == ("hide_after_reports", None, "3 reports")
+    assert "This comment has been hidden by a moderator." in Client().get(post.get_absolute_url()).content.decode()
+
+
+def test_a_moderator_dismissing_reports_closes_them_and_unhiding_restores_the_comment(settings):
+    settings.FORUM_REPORTS_TO_HIDE = 2
+    comment = make_comment(text="Disputed but fine")
+    report(Client(), comment)
+    report(Client(), comment)
+    moderator = Client()
+    moderator.force_login(make_moderator("Vitalstatistix"))
+    moderator.post(reverse("moderation:queue_act"), {"tab": "reported", "act": f"unhide:{comment.pk}"})
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.PUBLISHED
+    assert not Report.objects.open().exists()
+    assert "Disputed but fine" not in moderator.get(reverse("moderation:queue") + "?tab=reported").content.decode()
+    # A fresh report later starts again from one.
+    report(Client(), comment)
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.PUBLISHED
+
+
+def test_reports_are_limited_per_address(settings):
+    settings.FORUM_REPORTS_PER_IP = 2
+    comments = [make_comment(text=f"Comment {n}") for n in range(3)]
+    for comment in comments[:2]:
+        assert report(Client(), comment).status_code == 302
+    refused = report(Client(), comments[2], details="One more")
+    assert refused.status_code == 429 and "Too many reports from here" in refused.content.decode()
+    assert "One more" in refused.content.decode()
+    assert Report.objects.count() == 2
+
+
+def test_removed_comments_cannot_be_reported(client):
+    comment = make_comment(text="Gone soon")
+    Comment.objects.filter(pk=comment.pk).erase(state=Comment.State.REMOVED_BY_AUTHOR)
+    assert client.get(report_url(comment)).status_code == 410
+    assert report(client, comment).status_code == 410
+    assert not Report.objects.exists()
