@@ -3,26 +3,7 @@
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-ROLES = {
-    "Moderators": [
-        ("moderation", "moderate_comments"),
-        ("moderation", "ban_posters"),
-        ("moderation", "view_moderationlogentry"),
-        ("moderation", "view_removalrequest"),
-        ("moderation", "view_report"),
-        ("moderation", "view_ban"),
-        ("forum", "view_comment"),
-    ],
-    "Editors": [
-        ("forum", "add_post"),
-        ("forum", "change_post"),
-        ("forum", "view_post"),
-        ("forum", "add_postsection"),
-        ("forum", "change_postsection"),
-        ("forum", "delete_postsection"),
-        ("forum", "view_postsection"),
-    ],
-}
+from moderation.roles import ROLES, grant_role_permissions
 
 
 def create_roles(apps, schema_editor):
@@ -33,10 +14,9 @@ def create_roles(apps, schema_editor):
         app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for name, codenames in ROLES.items():
+    for name in ROLES:
         group, _ = Group.objects.get_or_create(name=name)
-        for app_label, codename in codenames:
-            group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        grant_role_permissions(group, Permission)
     apps.get_model("moderation", "ModerationSettings").objects.get_or_create(pk=1)
 
 

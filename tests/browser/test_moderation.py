@@ -1,0 +1,54 @@
+import pytest
+
+from forum.models import Comment, CommentPolicy
+from forum.services import comment_post
+from moderation.models import ModerationLogEntry
+from tests.factories import PASSWORD, make_comment, make_moderator, make_post
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, base_url: str, handle: str) -> None:
+    page.goto(f"{base_url}/accounts/login/?next=/moderation/")
+    page.get_by_label("Handle").fill(handle)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+
+def test_a_moderator_clears_a_queue_of_held_comments_with_the_keyboard(live_server, browser, page, artifacts):
+    post = make_post(title="Winter pressures", comment_policy=CommentPolicy.HOLD_UNREGISTERED)
+    parent = make_comment(post=post, text="Already published", author=make_moderator("Cacofonix"))
+    held = [
+        comment_post(post=post, text="Held one", anon_device="device-a"),
+        comment_post(post=post, parent=parent, text="Held two", anon_device="device-b"),
+        comment_post(post=post, text="Held three: spam", author_name="Spammer"),
+    ]
+    assert {comment.state for comment in held} == {Comment.State.PENDING}
+    make_moderator("Vitalstatistix")
+    log_in(page, live_server.url, "Vitalstatistix")
+    page.wait_for_url("**/moderation/")
+    assert page.locator(".queue-count").inner_text() == "3"
+    page.screenshot(path=str(artifacts / "moderation-queue.png"), full_page=True)
+
+    # The oldest item has the focus; one key each: approve, approve, reject.
+    for comment, key in zip(held, ["a", "a", "r"]):
+        focused = page.evaluate("document.activeElement.id")
+        assert focused == f"item-{comment.pk}"
+        page.keyboard.press(key)
+        page.wait_for_load_state("load")
+        page.wait_for_function(f"!document.getElementById('item-{comment.pk}')")
+    assert "Nothing waits here" in page.locator("main").inner_text()
+    assert page.locator(".queue-count").inner_text() == "0"
+
+    # Readers see the two approved comments, the reply in its place, and nothing of the rejected one.
+    reader = browser.new_context()
+    try:
+        thread = reader.new_page()
+        thread.goto(live_server.url + post.get_absolute_url())
+        text = thread.locator("#comments").inner_text()
+        assert "Held one" in text and "Held three" not in text
+        assert "Held two" in thread.locator(f"#c{parent.pk} #c{held[1].pk}").inner_text()
+    finally:
+        reader.close()
+    actions = list(ModerationLogEntry.objects.order_by("pk").values_list("action", flat=True))
+    assert actions == ["approve", "approve", "reject"]
