@@ -33,7 +33,7 @@ warnings.filterwarnings("ignore", "No directory at")  # WhiteNoise: no collectst
 
 
 def main() -> None:
-    from tests.factories import make_member, make_post, make_thread
+    from tests.factories import make_member, make_moderator, make_post, make_thread
 
     # Not setup_test_environment(): its instrumented rendering copies the
     # context on every include and would time the test harness, not the page.
@@ -44,28 +44,34 @@ def main() -> None:
         connection.settings_dict["TEST"]["NAME"] = str(Path(settings.BASE_DIR) / "bench-db.sqlite3")
     old_name = connection.creation.create_test_db(verbosity=0)
     try:
-        client = Client()
+        # Readers are the page's audience; moderators get every comment's action buttons.
+        readers, moderators = Client(), Client()
+        moderators.force_login(make_moderator())
         print(f"database: {connection.vendor}; median of {REPEATS} requests")
         for size in SIZES:
             post = make_post()
             make_thread(post=post, size=size)
             _mix_identities(post, member=make_member())
-            url = post.get_absolute_url()
-            client.get(url)  # warm the template cache
-            timings = []
-            for _ in range(REPEATS):
-                started = time.perf_counter()
-                with CaptureQueriesContext(connection) as queries:
-                    response = client.get(url)
-                timings.append(time.perf_counter() - started)
-                assert response.status_code == 200
-            median = statistics.median(timings) * 1000
-            print(
-                f"{size:>6} comments: {median:7.1f} ms  ({median / size * 1000:5.1f} ms per 1,000)  "
-                f"{len(queries)} queries  {len(response.content) / 1024:7.0f} KiB"
-            )
+            for audience, client in (("reader", readers), ("moderator", moderators)):
+                _time_page(client, post.get_absolute_url(), size, audience)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+def _time_page(client, url: str, size: int, audience: str) -> None:
+    client.get(url)  # warm the template cache
+    timings = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        timings.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    median = statistics.median(timings) * 1000
+    print(
+        f"{size:>6} comments, {audience:<9}: {median:7.1f} ms  ({median / size * 1000:5.1f} ms per 1,000)  "
+        f"{len(queries)} queries  {len(response.content) / 1024:7.0f} KiB"
+    )
 
 
 def _mix_identities(post, *, member) -> None:

@@ -221,3 +221,17 @@ def test_granting_and_declining_requests_are_logged_with_the_moderator(moderator
     assert entries["decline_request"].comment_id == declined.pk
     assert {entry.moderator for entry in entries.values()} == {moderator}
     assert state_of(granted) == State.REMOVED_AT_AUTHORS_REQUEST and state_of(declined) == State.PUBLISHED
+
+
+def test_a_moderators_thread_page_runs_a_fixed_number_of_queries(moderator_client, settings):
+    from tests.factories import make_thread
+    from tests.forum.test_pages import thread_queries
+
+    settings.FORUM_REPORTS_TO_HIDE = 100
+    small, large = make_post(), make_post()
+    make_thread(post=small, size=10)
+    make_thread(post=large, size=200)
+    for comment in Comment.objects.filter(post=large)[:20]:
+        Client().post(reverse("moderation:report_comment", args=[comment.pk]), {"reason": "spam"})
+    # Session, user, two permission reads, settings, post, sections, thread, open reports, three queue counts.
+    assert thread_queries(moderator_client, small) == thread_queries(moderator_client, large) == 12
