@@ -199,7 +199,8 @@ def _prepare_for_reader(
         mine = (comment.author_id is not None or key) and comment.is_authored_by(user=user, removal_key=key)
         comment.reply_url = reply_url(comment.pk)
         comment.ask_to_remove_url = ask_to_remove_url(comment.pk)
-        comment.report_url = "" if mine or comment.is_gone or comment.is_pending else report_url(comment.pk)
+        # Only words readers can see are theirs to report.
+        comment.report_url = report_url(comment.pk) if comment.state == Comment.State.PUBLISHED and not mine else ""
         comment.edit_url = edit_url(comment.pk) if mine and comment.can_be_edited_by(user=user, removal_key=key) else ""
         comment.remove_url = remove_url(comment.pk) if mine and not comment.is_gone else ""
         comment.removal_link = ""

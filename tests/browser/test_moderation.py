@@ -52,3 +52,32 @@ def test_a_moderator_clears_a_queue_of_held_comments_with_the_keyboard(live_serv
         reader.close()
     actions = list(ModerationLogEntry.objects.order_by("pk").values_list("action", flat=True))
     assert actions == ["approve", "approve", "reject"]
+
+
+def test_a_moderator_hides_a_comment_from_the_thread_and_readers_see_the_tombstone(
+    live_server, browser, page, artifacts
+):
+    from django.core.management import call_command
+
+    call_command("import_seeds")
+    make_moderator("Vitalstatistix")
+    log_in(page, live_server.url, "Vitalstatistix")
+    page.wait_for_url("**/moderation/")
+    post_url = live_server.url + "/posts/the-real-problem/"
+    page.goto(post_url)
+    target = Comment.objects.filter(post__slug="the-real-problem", state=Comment.State.PUBLISHED).order_by("tree_id", "lft")[1]
+    words = target.text[:30]
+    box = page.locator(f"#c{target.pk} > article")
+    box.locator("form.moderation-inline").get_by_role("button", name="Hide").click()
+    page.wait_for_url(f"**#c{target.pk}")
+    assert "hidden from readers" in box.inner_text() and words in box.inner_text()
+    box.screenshot(path=str(artifacts / "moderator-hidden-comment.png"))
+
+    reader = browser.new_context()
+    try:
+        thread = reader.new_page()
+        thread.goto(post_url)
+        hidden = thread.locator(f"#c{target.pk} > article").inner_text()
+        assert "This comment has been hidden by a moderator." in hidden and words not in hidden
+    finally:
+        reader.close()
