@@ -62,8 +62,10 @@ def queue_act(request):
     """Moderators: one item's button, or a bulk action on the ticked items; then on to the next item."""
     tab = request.POST.get("tab") if request.POST.get("tab") in QUEUE_TABS else "held"
     action, ids, reason, note = _decision_from(request.POST)
-    if not action or not ids:
-        messages.error(request, "Choose an action, and tick at least one item for a bulk action.")
+    why = DecisionForm({"reason": reason, "note": note})
+    if not action or not ids or not why.is_valid():
+        problem = " ".join(why.errors.get("reason", []) + why.errors.get("note", [])) if why.errors else ""
+        messages.error(request, problem or "Choose an action, and tick at least one item for a bulk action.")
         return redirect(f"{reverse('moderation:queue')}?tab={tab}")
     listed_before = list(QUEUE_TABS[tab][1]().values_list("pk", flat=True)[: settings.FORUM_QUEUE_PAGE_SIZE])
     done, refusals = services.queue_decide(
@@ -143,8 +145,12 @@ def bans(request):
 def ban_lift(request, pk):
     """Moderators who may ban: end a ban before it expires."""
     ban = get_object_or_404(Ban, pk=pk)
+    why = DecisionForm(request.POST)
+    if not why.is_valid():
+        messages.error(request, " ".join(why.errors.get("reason", [])))
+        return redirect("moderation:bans")
     try:
-        services.ban_lift(ban=ban, moderator=request.user, reason=request.POST.get("reason", "")[:500])
+        services.ban_lift(ban=ban, moderator=request.user, reason=why.cleaned_data["reason"])
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
@@ -288,9 +294,9 @@ def _decision_from(data) -> tuple[str, list[int], str, str]:
     if data.get("act"):
         action, _, pk = data["act"].partition(":")
         ids = [int(pk)] if pk.isdigit() else []
-        return action, ids, data.get(f"reason-{pk}", "")[:500], data.get(f"note-{pk}", "")[:2000]
+        return action, ids, data.get(f"reason-{pk}", ""), data.get(f"note-{pk}", "")
     ids = [int(pk) for pk in data.getlist("selected") if pk.isdigit()]
-    return data.get("bulk", ""), ids, data.get("bulk-reason", "")[:500], data.get("bulk-note", "")[:2000]
+    return data.get("bulk", ""), ids, data.get("bulk-reason", ""), data.get("bulk-note", "")
 
 
 def _next_item(listed_before: list[int], *, acted: list[int], remaining: set[int]) -> int | None:

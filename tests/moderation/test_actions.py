@@ -235,3 +235,15 @@ def test_a_moderators_thread_page_runs_a_fixed_number_of_queries(moderator_clien
         Client().post(reverse("moderation:report_comment", args=[comment.pk]), {"reason": "spam"})
     # Session, user, two permission reads, settings, post, sections, thread, open reports, three queue counts.
     assert thread_queries(moderator_client, small) == thread_queries(moderator_client, large) == 12
+
+
+def test_an_overlong_reason_is_refused_not_cut_short(moderator_client):
+    post = make_post()
+    (comment,) = held_comments(post, 1)
+    response = moderator_client.post(
+        reverse("moderation:queue_act"), {"tab": "held", "act": f"approve:{comment.pk}", f"reason-{comment.pk}": "x" * 501}, follow=True
+    )
+    assert "at most 500 characters" in response.content.decode()
+    assert state_of(comment) == State.PENDING and not ModerationLogEntry.objects.exists()
+    response = act(moderator_client, comment, "approve", reason="y" * 501)
+    assert response.status_code == 400 and state_of(comment) == State.PENDING
