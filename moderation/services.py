@@ -177,30 +177,13 @@ def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "
             section = PostSection.objects.select_for_update().get(pk=current.section_id)
             section.remove_at_authors_request()
             section.save(update_fields=["body", "body_html", "removed_at_authors_request"])
-        log_action(
-            action=Action.GRANT_REMOVAL_REQUEST,
-            moderator=moderator,
-            comment=current.comment,
-            section=current.section,
-            reason=reason,
-            note=note,
-        )
-        return _decide(current, RemovalRequest.Status.GRANTED, moderator)
+        return _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
 
 
 def removal_request_decline(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
     """Leave the content up and close the request."""
     with transaction.atomic():
-        current = _lock_open(request)
-        log_action(
-            action=Action.DECLINE_REMOVAL_REQUEST,
-            moderator=moderator,
-            comment=current.comment,
-            section=current.section,
-            reason=reason,
-            note=note,
-        )
-        return _decide(current, RemovalRequest.Status.DECLINED, moderator)
+        return _decide(_lock_open(request), RemovalRequest.Status.DECLINED, moderator, reason=reason, note=note)
 
 
 def post_policy_set(*, post: Post, policy: str, moderator, reason: str = "", note: str = "") -> Post:
@@ -306,9 +289,19 @@ def _lock_open(request: RemovalRequest) -> RemovalRequest:
     return current
 
 
-def _decide(request: RemovalRequest, status: str, moderator) -> RemovalRequest:
+def _decide(request: RemovalRequest, status: str, moderator, *, reason: str, note: str) -> RemovalRequest:
+    """Close the request and put the decision on the log (inside the caller's transaction)."""
     request.status = status
     request.decided_by = moderator
     request.decided_at = timezone.now()
     request.save(update_fields=["status", "decided_by", "decided_at"])
+    granted = status == RemovalRequest.Status.GRANTED
+    log_action(
+        action=Action.GRANT_REMOVAL_REQUEST if granted else Action.DECLINE_REMOVAL_REQUEST,
+        moderator=moderator,
+        comment=request.comment,
+        section=request.section,
+        reason=reason,
+        note=note,
+    )
     return request
