@@ -319,6 +319,11 @@ class Comment(MPTTModel):
         return self.TOMBSTONES.get(self.state, "")
 
     @property
+    def has_links(self) -> bool:
+        # The sanitiser turns typed addresses into anchors too, so the stored HTML tells.
+        return "<a " in self.html
+
+    @property
     def is_pending(self) -> bool:
         return self.state == self.State.PENDING
 

@@ -55,7 +55,7 @@ def comment_post(
         comment.anon_fingerprint = identity.anon_fingerprint(post_id=post.pk, device=anon_device)
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
-    if rules.holds(author=author, html=comment.html):
+    if rules.holds(author=author, has_links=comment.has_links):
         comment.state = Comment.State.PENDING
     return _insert_comment(comment)
 
@@ -74,7 +74,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
                     "after posting; that time is over. You can still remove it."
                 }
             )
-        had_links = "<a " in current.html
+        had_links = current.has_links
         current.set_text(text)
         current.edited_at = timezone.now()
         # Adding a link where new links would be held sends the comment back to the queue,
@@ -82,8 +82,8 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
         if (
             current.state == Comment.State.PUBLISHED
             and not had_links
-            and "<a " in current.html
-            and rules_for(current.post).holds(author=current.author, html=current.html)
+            and current.has_links
+            and rules_for(current.post).holds(author=current.author, has_links=True)
         ):
             current.state = Comment.State.PENDING
         current.full_clean()

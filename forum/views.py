@@ -1,3 +1,4 @@
+from collections import Counter
 from functools import wraps
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from moderation import defence
 from moderation.models import Report
 from moderation.policy import rules_for
-from moderation.services import COMMENT_TRANSITIONS, actions_allowed
+from moderation.services import actions_allowed
 
 from . import identity, services
 from .forms import CommentForm, CommentTextForm
@@ -212,18 +213,11 @@ def _prepare_for_reader(
         comment.moderate_url = ""
         if is_moderator:
             comment.moderate_url = moderate_url(comment.pk)
-            comment.moderation_actions = [
-                (action, COMMENT_TRANSITIONS[action].verb)
-                for action in actions_allowed(comment, has_open_reports=bool(comment.open_report_count))
-            ]
+            comment.moderation_actions = actions_allowed(comment, has_open_reports=bool(comment.open_report_count))
 
 
-def _open_report_counts(post) -> dict[int, int]:
-    rows = Report.objects.open().filter(comment__post=post).values_list("comment_id")
-    counts: dict[int, int] = {}
-    for (comment_id,) in rows:
-        counts[comment_id] = counts.get(comment_id, 0) + 1
-    return counts
+def _open_report_counts(post) -> Counter:
+    return Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
 
 
 def _url_for_each_pk(viewname: str, *args):

@@ -36,7 +36,7 @@ class ThreadRules:
             return "Comments with links wait for a moderator, unless posted under a member's handle."
         return ""
 
-    def holds(self, *, author, html: str) -> bool:
+    def holds(self, *, author, has_links: bool) -> bool:
         """Does a comment by `author` (None: anonymous or a typed name) wait for approval?"""
         if author is not None and author.has_perm("moderation.moderate_comments"):
             return False
@@ -44,10 +44,7 @@ class ThreadRules:
             return True
         if author is not None:
             return False
-        # Links are already anchors in the sanitised HTML, typed addresses included.
-        return self.policy == CommentPolicy.HOLD_UNREGISTERED or (
-            self.hold_links_from_unregistered and "<a " in html
-        )
+        return self.policy == CommentPolicy.HOLD_UNREGISTERED or (self.hold_links_from_unregistered and has_links)
 
 
 def rules_for(post: Post) -> ThreadRules:

@@ -76,10 +76,10 @@ COMMENT_TRANSITIONS = {
 }
 
 
-def actions_allowed(comment: Comment, *, has_open_reports: bool = False) -> list[str]:
-    """The moderator actions that apply to the comment as it is now, in the table's order."""
+def actions_allowed(comment: Comment, *, has_open_reports: bool = False) -> list[tuple[str, str]]:
+    """(action, button label) for each moderator action that applies to the comment as it is now."""
     return [
-        action
+        (action, transition.verb)
         for action, transition in COMMENT_TRANSITIONS.items()
         if comment.state in transition.from_states and (has_open_reports or not transition.needs_open_reports)
     ]

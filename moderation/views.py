@@ -102,11 +102,12 @@ def comment(request, pk):
             messages.success(request, f"{Action(action).label}: comment {target.pk}.")
         return redirect(_next_url(request, default=reverse("moderation:comment", args=[target.pk])))
     reports = list(target.reports.select_related("reporter").order_by("-created_at"))
-    actions = services.actions_allowed(target, has_open_reports=any(r.resolved_at is None for r in reports))
     context = {
         "comment": target,
         "form": form,
-        "actions": _keyed([(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]),
+        "actions": _keyed(
+            services.actions_allowed(target, has_open_reports=any(r.resolved_at is None for r in reports))
+        ),
         "reports": reports,
         "removal_requests": target.removal_requests.order_by("-created_at"),
         "log_entries": ModerationLogEntry.objects.filter(comment=target).select_related("moderator").newest_first(),
@@ -273,8 +274,7 @@ def _ask_to_remove(request, *, target: dict, post, gone: bool):
 def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
     if tab == "requests":
         return REQUEST_ACTIONS
-    actions = services.actions_allowed(item, has_open_reports=tab == "reported")
-    return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
+    return services.actions_allowed(item, has_open_reports=tab == "reported")
 
 
 def _bulk_actions(tab: str) -> list[tuple[str, str]]:
