@@ -280,9 +280,8 @@ def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
 def _bulk_actions(tab: str) -> list[tuple[str, str]]:
     if tab == "requests":
         return REQUEST_ACTIONS
-    if tab == "held":
-        return [(Action.APPROVE, "Approve"), (Action.REJECT, "Reject")]
-    return [(Action.DISMISS_REPORTS, "Dismiss reports"), (Action.HIDE, "Hide"), (Action.REMOVE, "Remove")]
+    actions = (Action.APPROVE, Action.REJECT) if tab == "held" else (Action.DISMISS_REPORTS, Action.HIDE, Action.REMOVE)
+    return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
 
 
 def _keyed(actions) -> list[tuple[str, str, str]]:

@@ -247,3 +247,35 @@ def test_an_overlong_reason_is_refused_not_cut_short(moderator_client):
     assert state_of(comment) == State.PENDING and not ModerationLogEntry.objects.exists()
     response = act(moderator_client, comment, "approve", reason="y" * 501)
     assert response.status_code == 400 and state_of(comment) == State.PENDING
+
+
+def test_the_queue_tabs_and_the_log_run_a_fixed_number_of_queries(moderator_client, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from moderation.models import Report
+
+    def counts():
+        pages = [QUEUE + "?tab=held", QUEUE + "?tab=reported", QUEUE + "?tab=requests", reverse("moderation:log")]
+        result = []
+        for url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert moderator_client.get(url).status_code == 200
+            result.append(len(queries))
+        return result
+
+    def add_items(count):
+        post = make_post(comment_policy=CommentPolicy.HOLD_UNREGISTERED)
+        parent = make_comment(post=post, author=moderator)
+        for number in range(count):
+            make_comment(post=post, parent=parent, author_name=f"Poster{number}x")
+            reported = make_comment(post=post, author=moderator)
+            Report.objects.create(comment=reported, reason="spam", reporter_key=f"reader-{post.pk}-{number}")
+            RemovalRequest.objects.create(comment=reported, reason="Mine")
+            RemovalRequest.objects.create(section=post.sections.get(), reason="My letter")
+            comment_moderate(comment=make_comment(post=post, author=moderator), action="hide", moderator=moderator)
+
+    add_items(2)
+    few = counts()
+    add_items(10)
+    assert counts() == few
