@@ -9,6 +9,8 @@
   HttpOnly cookie and as a private link.
 - The name cookie remembers the last unregistered name typed, to fill the form.
 - The just-posted cookie lets the thread show a new comment's private link beside it, once.
+- The seen cookie remembers, per thread, the newest comment this browser was
+  shown, so the next visit can mark what is new. No account needed.
 """
 
 import base64
@@ -26,6 +28,10 @@ NAME_COOKIE = "forum_name"
 # Which comment this browser just posted, so the thread shows its private link there, once.
 JUST_POSTED_COOKIE = "forum_just_posted"
 JUST_POSTED_MAX_AGE = 10 * 60
+
+# Which comments this browser has seen: "post_id.comment_id" pairs, most recent thread first.
+SEEN_COOKIE = "forum_seen"
+SEEN_THREADS_KEPT = 100
 
 COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
 # A browser cookie holds about 4 KB: the keys of this many recent comments
@@ -108,6 +114,25 @@ def just_posted_from(request) -> int | None:
 
 def forget_just_posted(response) -> None:
     response.delete_cookie(JUST_POSTED_COOKIE, samesite="Lax")
+
+
+def seen_from(request) -> dict[int, int]:
+    """Post id -> the newest comment id this browser was shown there (a damaged cookie counts as none)."""
+    seen = {}
+    for pair in request.COOKIES.get(SEEN_COOKIE, "").split("-"):
+        post_id, _, comment_id = pair.partition(".")
+        if post_id.isdigit() and comment_id.isdigit():
+            seen.setdefault(int(post_id), int(comment_id))
+    return seen
+
+
+def remember_seen(request, response, *, post_id: int, comment_id: int) -> None:
+    seen = seen_from(request)
+    newest = max(comment_id, seen.pop(post_id, 0))
+    pairs = [(post_id, newest), *seen.items()][:SEEN_THREADS_KEPT]
+    # Readable by the page's script too (it is no secret), for "next new comment".
+    options = {**_cookie_options(), "httponly": False}
+    response.set_cookie(SEEN_COOKIE, "-".join(f"{post}.{comment}" for post, comment in pairs), **options)
 
 
 def name_from(request) -> str:

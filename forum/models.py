@@ -16,6 +16,7 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from .identity import hash_removal_key
+from .references import count_reference_links, finish_links
 from .sanitiser import text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
@@ -164,6 +165,9 @@ class CommentQuerySet(TreeQuerySet):
         """Take the words and the name they appeared under out of the database, leaving a tombstone."""
         if state not in Comment.GONE_STATES:
             raise ValueError(f"{state!r} is not a state that erases a comment.")
+        erased_ids = list(self.values_list("pk", flat=True))
+        # Words that are gone point at nothing: their "replied to by" back-links go too.
+        Comment.refers_to.through.objects.filter(from_comment_id__in=erased_ids).delete()
         return self.update(
             state=state,
             text="",
@@ -243,6 +247,10 @@ class Comment(MPTTModel):
     # dropped after FORUM_IP_RETENTION_DAYS by `manage.py purge_ip_addresses`.
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     state = models.CharField(max_length=24, choices=State.choices, default=State.PUBLISHED)
+    # Earlier comments this one mentions by time, tag or handle (forum.references).
+    refers_to = models.ManyToManyField(
+        "self", symmetrical=False, related_name="referred_by", blank=True, editable=False
+    )
 
     # mptt's TreeManager (rebuild(), tree-aware inserts) with our reads on it.
     objects = TreeManager.from_queryset(CommentQuerySet)()
@@ -320,8 +328,14 @@ class Comment(MPTTModel):
 
     @property
     def has_links(self) -> bool:
-        # The sanitiser turns typed addresses into anchors too, so the stored HTML tells.
-        return "<a " in self.html
+        """Links out of the site. The sanitiser turns typed addresses into anchors too,
+        so the stored HTML tells; links to earlier comments do not count."""
+        return self.html.count("<a ") > count_reference_links(self.html)
+
+    @property
+    def html_without_reference_links(self) -> str:
+        """The words alone, for pages that quote a comment outside its thread."""
+        return finish_links(self.html, lambda pk, candidates: None)
 
     @property
     def is_pending(self) -> bool:

@@ -11,7 +11,7 @@ from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services import log_action
 
-from . import identity
+from . import identity, references
 from .models import Comment, Post
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
@@ -55,9 +55,10 @@ def comment_post(
         comment.anon_fingerprint = identity.anon_fingerprint(post_id=post.pk, device=anon_device)
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
+    targets = _link_references(comment)
     if rules.holds(author=author, has_links=comment.has_links):
         comment.state = Comment.State.PENDING
-    return _insert_comment(comment)
+    return _insert_comment(comment, refers_to=targets)
 
 
 def comment_edit(*, comment: Comment, text: str) -> Comment:
@@ -76,6 +77,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
             )
         had_links = current.has_links
         current.set_text(text)
+        targets = _link_references(current)
         current.edited_at = timezone.now()
         # Adding a link where new links would be held sends the comment back to the queue,
         # or a spammer could post plain words and edit the link in afterwards.
@@ -88,6 +90,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
             current.state = Comment.State.PENDING
         current.full_clean()
         current.save(update_fields=["text", "html", "edited_at", "state"])
+        current.refers_to.set(targets)
     return current
 
 
@@ -115,7 +118,26 @@ def comment_import(
     """Add an anonymous comment from an imported document, keeping its state and (unknown) time."""
     comment = Comment(post=post, parent=parent, state=state, created_at=created_at)
     comment.set_text(text)
-    return _insert_comment(comment)
+    return _insert_comment(comment, refers_to=_link_references(comment))
+
+
+def _link_references(comment: Comment) -> list[int]:
+    """Link the comment's mentions of earlier comments in its thread ("@anon 19:12", "@Anon·K7Q", "@handle").
+
+    Only comments readers could see when it was written are candidates.
+    Returns the ids it now refers to.
+    """
+    if comment.created_at is None or not references.may_mention(comment.html):
+        return []
+    rows = (
+        Comment.objects.filter(post=comment.post, created_at__lt=comment.created_at)
+        .listed()
+        .exclude(pk=comment.pk)
+        .oldest_first()
+        .values_list("pk", "created_at", "author__handle", "anon_tag")
+    )
+    comment.html, targets = references.link_references(comment.html, references.EarlierComments.from_rows(rows))
+    return targets
 
 
 def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
@@ -135,13 +157,15 @@ def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
     return next(tag for tag in candidates if tag not in taken)
 
 
-def _insert_comment(comment: Comment) -> Comment:
+def _insert_comment(comment: Comment, *, refers_to: list[int]) -> Comment:
     # Validate first, so bad input never reaches the database (PostgreSQL would
     # raise DataError on a NUL byte; SQLite would silently store it).
     comment.full_clean()
     with transaction.atomic():
         _lock_tree_for_insert(comment)
         comment.save()
+        if refers_to:
+            comment.refers_to.add(*refers_to)
     return comment
 
 

@@ -216,4 +216,9 @@ FORUM_MIN_FORM_SECONDS = int(os.environ.get("FORUM_MIN_FORM_SECONDS", "3"))
 # Comments' IP addresses are dropped after this many days by `manage.py purge_ip_addresses`.
 FORUM_IP_RETENTION_DAYS = int(os.environ.get("FORUM_IP_RETENTION_DAYS", "30"))
 FORUM_QUEUE_PAGE_SIZE = 50
+# Long threads: top-level comments (with all their replies) per page, and how
+# deep replies nest before "continue this thread" opens a page of their own.
+FORUM_CONVERSATIONS_PER_PAGE = int(os.environ.get("FORUM_CONVERSATIONS_PER_PAGE", "200"))
+FORUM_MAX_REPLY_DEPTH = 8
+FORUM_FEED_ITEMS = 50
 FORUM_LOG_PAGE_SIZE = 50

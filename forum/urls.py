@@ -3,12 +3,16 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import feeds, views
 
 forum_patterns = [
     path("", views.post_list, name="post_list"),
     path("posts/<slug:slug>/", views.post_detail, name="post_detail"),
     path("posts/<slug:slug>/comments/", views.comment_create, name="comment_create"),
+    path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
+    path("feeds/posts/", feeds.LatestPostsFeed(), name="posts_feed"),
+    path("feeds/comments/", feeds.RecentCommentsFeed(), name="comments_feed"),
+    path("posts/<slug:slug>/comments/<int:pk>/", views.comment_detail, name="comment_detail"),
     path("posts/<slug:slug>/comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
     path("posts/<slug:slug>/comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("posts/<slug:slug>/comments/<int:pk>/remove/", views.comment_remove, name="comment_remove"),

@@ -1,4 +1,3 @@
-from collections import Counter
 from functools import wraps
 
 from django.conf import settings
@@ -7,18 +6,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moderation import defence
-from moderation.models import Report
 from moderation.policy import rules_for
-from moderation.services import actions_allowed
 
-from . import identity, services
+from . import identity, services, thread
 from .forms import CommentForm, CommentTextForm
 from .models import Comment, Post
-from .selectors import thread_for_readers
 from .throttle import Throttle, client_ip, storable_ip
 
 
@@ -155,75 +150,41 @@ def _removal_key_throttle() -> Throttle:
 
 
 def _render_post(request, post, form, status=200):
-    keys = identity.removal_keys_from(request)
-    is_moderator = request.user.has_perm("moderation.moderate_comments")
-
-    def sees_held(comment):
-        return is_moderator or comment.is_authored_by(user=request.user, removal_key=keys.get(comment.pk, ""))
-
-    comments = thread_for_readers(post, sees_held=sees_held)
-    just_posted = identity.just_posted_from(request)
-    _prepare_for_reader(request, post, comments, keys=keys, just_posted=just_posted, is_moderator=is_moderator)
+    reader = thread.Reader(request)
+    sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
+    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    shown = thread.thread_page(reader, post, sort=sort, page_number=page_number)
     context = {
         "post": post,
         "sections": list(post.sections.all()),
-        "comments": comments,
+        "thread": shown,
+        "comments": shown.comments,
+        "sort_choices": thread.SORT_CHOICES,
         "form": form,
         "rules": rules_for(post),
         "can_set_policy": post.can_have_policy_set_by(request.user),
     }
     response = render(request, "forum/post_detail.html", context, status=status)
-    if just_posted:
-        identity.forget_just_posted(response)
+    _after_reading(reader, response, post, shown)
     return response
 
 
-def _prepare_for_reader(
-    request, post, comments: list[Comment], *, keys: dict, just_posted: int | None, is_moderator: bool
-) -> None:
-    """Give each comment what this reader gets: reply, report, ask to remove, edit and remove their own,
-    and for moderators the text of hidden comments and the moderation actions.
-
-    Every attribute is set on every comment: reversing URLs per comment, and
-    the template's lookups of missing attributes, were half the page's time (make bench).
-    """
-    user = request.user
-    reply_url = _url_for_each_pk("forum:comment_reply", post.slug)
-    edit_url = _url_for_each_pk("forum:comment_edit", post.slug)
-    remove_url = _url_for_each_pk("forum:comment_remove", post.slug)
-    ask_to_remove_url = _url_for_each_pk("moderation:ask_to_remove_comment")
-    report_url = _url_for_each_pk("moderation:report_comment")
-    moderate_url = _url_for_each_pk("moderation:comment")
-    reported = _open_report_counts(post) if is_moderator else {}
-    for comment in comments:
-        key = keys.get(comment.pk, "")
-        mine = (comment.author_id is not None or key) and comment.is_authored_by(user=user, removal_key=key)
-        comment.reply_url = reply_url(comment.pk)
-        comment.ask_to_remove_url = ask_to_remove_url(comment.pk)
-        # Only words readers can see are theirs to report.
-        comment.report_url = report_url(comment.pk) if comment.state == Comment.State.PUBLISHED and not mine else ""
-        comment.edit_url = edit_url(comment.pk) if mine and comment.can_be_edited_by(user=user, removal_key=key) else ""
-        comment.remove_url = remove_url(comment.pk) if mine and not comment.is_gone else ""
-        comment.removal_link = ""
-        if mine and key and comment.pk == just_posted:
-            comment.removal_link = request.build_absolute_uri(f"{comment.remove_url}?key={key}")
-        comment.text_visible = comment.shows_text or (is_moderator and comment.state == Comment.State.HIDDEN)
-        comment.open_report_count = reported.get(comment.pk, 0)
-        comment.moderation_actions = ()
-        comment.moderate_url = ""
-        if is_moderator:
-            comment.moderate_url = moderate_url(comment.pk)
-            comment.moderation_actions = actions_allowed(comment, has_open_reports=bool(comment.open_report_count))
+def comment_detail(request, slug, pk):
+    """Anyone: one comment's permalink page, with the comments it answers and its replies."""
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    reader = thread.Reader(request)
+    shown = thread.comment_page(reader, post, pk)
+    context = {"post": post, "thread": shown, "comments": shown.comments, "root": shown.root}
+    response = render(request, "forum/comment_detail.html", context)
+    _after_reading(reader, response, post, shown)
+    return response
 
 
-def _open_report_counts(post) -> Counter:
-    return Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
-
-
-def _url_for_each_pk(viewname: str, *args):
-    """reverse() once and fill in each comment's pk, which ends every comment route."""
-    prefix, suffix = reverse(viewname, args=[*args, 0]).rsplit("/0/", 1)
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
+def _after_reading(reader, response, post, shown) -> None:
+    if shown.newest_comment_id:
+        identity.remember_seen(reader.request, response, post_id=post.pk, comment_id=shown.newest_comment_id)
+    if reader.just_posted:
+        identity.forget_just_posted(response)
 
 
 def _publish(request, form, *, post, parent=None):

@@ -1,7 +1,9 @@
 """Small helpers that build posts, members and comments through the same services and forms the site uses."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
+from unittest import mock
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
@@ -34,6 +36,21 @@ def make_post(*, title: str | None = None, published_on: date | None = None, bod
 def make_comment(*, post: Post | None = None, parent: Comment | None = None, text: str | None = None, **fields) -> Comment:
     post = post or (parent.post if parent else make_post())
     return services.comment_post(post=post, parent=parent, text=text or f"Comment {next(_numbers)}", **fields)
+
+
+def site_time(clock: str, *, days_ago: int = 1) -> datetime:
+    """A moment at "HH:MM" on the site's clock (Europe/London), `days_ago` days back."""
+    hour, minute = map(int, clock.split(":"))
+    day = datetime.now(ZoneInfo("Europe/London")).date() - timedelta(days=days_ago)
+    return datetime(day.year, day.month, day.day, hour, minute, 30, tzinfo=ZoneInfo("Europe/London"))
+
+
+def make_comment_at(moment: datetime | str, **fields) -> Comment:
+    """A comment posted at a chosen moment: readers refer to comments by their posting time."""
+    if isinstance(moment, str):
+        moment = site_time(moment)
+    with mock.patch("django.utils.timezone.now", return_value=moment):
+        return make_comment(**fields)
 
 
 def make_chain(*, post: Post, depth: int) -> list[Comment]:
