@@ -51,4 +51,33 @@
     var form = inlineReplyForm(link);
     if (form) form.querySelector("textarea").focus();
   });
+
+  // "Load more comments" appends the next page of conversations in place.
+  // Without JavaScript the link opens that page, which works just as well.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a.load-more");
+    if (!link) return;
+    var list = document.querySelector("#comments > .comment-list");
+    if (!list || !window.fetch) return;
+    event.preventDefault();
+    link.textContent = "Loading…";
+    fetch(link.href, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error(response.status);
+        return response.text();
+      })
+      .then(function (text) {
+        var page = new DOMParser().parseFromString(text, "text/html");
+        var more = page.querySelector("#comments > .comment-list");
+        if (more) Array.from(more.children).forEach(function (item) { list.appendChild(item); });
+        var next = page.querySelector("a.load-more");
+        if (next) {
+          link.href = next.href;
+          link.textContent = next.textContent;
+        } else {
+          link.parentNode.remove();
+        }
+      })
+      .catch(function () { window.location.href = link.href; });
+  });
 })();
