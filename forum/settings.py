@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",
     "mptt",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -221,4 +222,6 @@ FORUM_QUEUE_PAGE_SIZE = 50
 FORUM_CONVERSATIONS_PER_PAGE = int(os.environ.get("FORUM_CONVERSATIONS_PER_PAGE", "200"))
 FORUM_MAX_REPLY_DEPTH = 8
 FORUM_FEED_ITEMS = 50
+FORUM_SEARCH_RESULTS_PER_PAGE = 20
+FORUM_SEARCH_POST_RESULTS = 10
 FORUM_LOG_PAGE_SIZE = 50

@@ -7,6 +7,7 @@ from . import feeds, views
 
 forum_patterns = [
     path("", views.post_list, name="post_list"),
+    path("search/", views.search_results, name="search"),
     path("posts/<slug:slug>/", views.post_detail, name="post_detail"),
     path("posts/<slug:slug>/comments/", views.comment_create, name="comment_create"),
     path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from moderation import defence
 from moderation.policy import rules_for
 
-from . import identity, services, thread
+from . import identity, search, services, thread
 from .forms import CommentForm, CommentTextForm
 from .models import Comment, Post
 from .throttle import Throttle, client_ip, storable_ip
@@ -22,6 +22,26 @@ def post_list(request):
     posts = Post.objects.published().with_comment_counts().newest_first()
     page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "forum/post_list.html", {"page": page})
+
+
+def search_results(request):
+    """Anyone: published posts and comments matching the words typed in the header's search box."""
+    query = request.GET.get("q", "")
+    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    per_page = settings.FORUM_SEARCH_RESULTS_PER_PAGE
+    context = {"query": query, "page_number": page_number}
+    if not query.strip():
+        return render(request, "forum/search.html", context)
+    try:
+        results = search.search(query, comment_offset=(page_number - 1) * per_page)
+    except search.SearchError as error:
+        return render(request, "forum/search.html", {**context, "error": str(error)}, status=400)
+    context.update(
+        results=results,
+        has_next=page_number * per_page < results.comment_total,
+        posts=results.posts if page_number == 1 else [],
+    )
+    return render(request, "forum/search.html", context)
 
 
 def post_detail(request, slug):

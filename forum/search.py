@@ -1,0 +1,183 @@
+"""Search published posts and comments.
+
+On PostgreSQL: full-text search (stemmed English, web-search syntax such as
+"quoted phrases" and -minus), ranked, with highlighted snippets, served by
+GIN indexes on the same expressions (migration forum 0005). Elsewhere (SQLite
+in development): every word must appear, newest first, with the words
+highlighted. Only published words are searched: hidden and held comments are
+filtered out, and removed ones have no text left to find.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from html import escape
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
+
+from .models import Comment, Post, PostSection
+
+SEARCH_CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 8
+SNIPPET_CHARACTERS = 240
+# Marks the search engine puts round matched words; escaped text cannot contain them.
+_START, _STOP = "\ue000", "\ue001"
+
+
+class SearchError(ValueError):
+    """A query the search cannot run, with a message for the reader."""
+
+
+@dataclass
+class Hit:
+    kind: str  # "post" or "comment"
+    title: str
+    url: str
+    snippet_html: str
+    when: date | datetime | None
+
+
+@dataclass
+class Results:
+    posts: list[Hit]
+    comments: list[Hit]
+    comment_total: int
+
+
+def search(query: str, *, comment_offset: int = 0, comment_limit: int | None = None) -> Results:
+    """Posts and comments matching `query`, best first; raises SearchError for a query it cannot run."""
+    query = " ".join(query.split())
+    if not query:
+        raise SearchError("Type a word or two to search for.")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise SearchError(f"Search for at most {MAX_QUERY_LENGTH} characters (this has {len(query)}).")
+    comment_limit = comment_limit or settings.FORUM_SEARCH_RESULTS_PER_PAGE
+    if connection.vendor == "postgresql":
+        return _full_text_search(query, comment_offset, comment_limit)
+    return _word_search(query, comment_offset, comment_limit)
+
+
+def _searchable_comments():
+    return Comment.objects.published().select_related("post", "author")
+
+
+def _searchable_sections():
+    return PostSection.objects.filter(post__in=Post.objects.published(), removed_at_authors_request=False)
+
+
+def _full_text_search(query: str, offset: int, limit: int) -> Results:
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+
+    terms = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
+
+    def headline(field):
+        return SearchHeadline(
+            field, terms, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP, max_words=35, min_words=15
+        )
+
+    # The same expressions as the GIN indexes, so PostgreSQL can use them.
+    comment_vector = SearchVector("text", config=SEARCH_CONFIG)
+    comments = (
+        _searchable_comments()
+        .annotate(document=comment_vector)
+        .filter(document=terms)
+    )
+    total = comments.count()
+    comment_rows = list(
+        comments.annotate(rank=SearchRank(comment_vector, terms), snippet=headline("text"))
+        .order_by("-rank", "-pk")[offset : offset + limit]
+    )
+    section_vector = SearchVector("body", config=SEARCH_CONFIG)
+    sections = (
+        _searchable_sections()
+        .annotate(document=section_vector)
+        .filter(document=terms)
+        .annotate(rank=SearchRank(section_vector, terms), snippet=headline("body"))
+        .order_by("-rank")
+        .values_list("post_id", "rank", "snippet")[: settings.FORUM_SEARCH_POST_RESULTS]
+    )
+    titles = (
+        Post.objects.published()
+        .annotate(document=SearchVector("title", config=SEARCH_CONFIG))
+        .filter(document=terms)
+        .values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]
+    )
+    # A match in the title counts above any match in the text; the best section gives the snippet.
+    best: dict[int, tuple[float, str]] = {pk: (1.0, "") for pk in titles}
+    for post_id, rank, snippet in sections:
+        current_rank, current_snippet = best.get(post_id, (0.0, ""))
+        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(snippet))
+    posts = Post.objects.in_bulk(list(best))
+    ordered = sorted(best, key=lambda pk: (-best[pk][0], -pk))
+    return Results(
+        posts=[_post_hit(posts[pk], best[pk][1]) for pk in ordered],
+        comments=[_comment_hit(comment, _highlighted(comment.snippet)) for comment in comment_rows],
+        comment_total=total,
+    )
+
+
+def _word_search(query: str, offset: int, limit: int) -> Results:
+    """Every word must appear somewhere (case-insensitive); good enough for a development database."""
+    words = [word.strip('"') for word in query.split()][:MAX_TERMS]
+    words = [word for word in words if word]
+    comments = _searchable_comments()
+    sections = _searchable_sections()
+    titles = Post.objects.published()
+    for word in words:
+        comments = comments.filter(text__icontains=word)
+        sections = sections.filter(body__icontains=word)
+    title_match = Q()
+    for word in words:
+        title_match &= Q(title__icontains=word)
+    total = comments.count()
+    comment_rows = list(comments.newest_first()[offset : offset + limit])
+    best: dict[int, str] = {}
+    for section in sections.order_by("-post__published_on", "position")[: settings.FORUM_SEARCH_POST_RESULTS]:
+        best.setdefault(section.post_id, _snippet_around(section.body, words))
+    for pk in titles.filter(title_match).values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]:
+        best.setdefault(pk, "")
+    posts = Post.objects.in_bulk(list(best))
+    ordered = sorted(best, key=lambda pk: (posts[pk].published_on, pk), reverse=True)
+    return Results(
+        posts=[_post_hit(posts[pk], best[pk]) for pk in ordered],
+        comments=[_comment_hit(comment, _snippet_around(comment.text, words)) for comment in comment_rows],
+        comment_total=total,
+    )
+
+
+def _snippet_around(text: str, words: list[str]) -> str:
+    """A stretch of text round the first matched word, matched words marked."""
+    lowered = text.lower()
+    positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
+    start = max(0, min(positions, default=0) - SNIPPET_CHARACTERS // 3)
+    piece = " ".join(text[start : start + SNIPPET_CHARACTERS].split())
+    if start > 0:
+        piece = "…" + piece
+    if start + SNIPPET_CHARACTERS < len(text):
+        piece += "…"
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    return _highlighted(pattern.sub(lambda match: f"{_START}{match[0]}{_STOP}", piece))
+
+
+def _highlighted(marked_text: str) -> str:
+    """Escape everything the reader wrote; only the search's own marks become <mark>."""
+    return escape(marked_text or "").replace(_START, "<mark>").replace(_STOP, "</mark>")
+
+
+def _post_hit(post: Post, snippet_html: str) -> Hit:
+    return Hit(kind="post", title=post.title, url=post.get_absolute_url(), snippet_html=snippet_html, when=post.published_on)
+
+
+def _comment_hit(comment: Comment, snippet_html: str) -> Hit:
+    at = f" at {comment.posted_time_label}" if comment.posted_at else ""
+    return Hit(
+        kind="comment",
+        title=f"{comment.author_label}{at} on “{comment.post.title}”",
+        url=reverse("forum:comment_detail", args=[comment.post.slug, comment.pk]) + f"#{comment.anchor}",
+        snippet_html=snippet_html,
+        when=comment.posted_at,
+    )
