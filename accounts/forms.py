@@ -105,3 +105,9 @@ class DeleteAccountForm(forms.Form):
     @property
     def keeps_comments(self) -> bool:
         return self.cleaned_data["comments"] == self.KEEP
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["email_on_replies"]

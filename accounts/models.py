@@ -72,6 +72,12 @@ class User(AbstractUser):
         error_messages={"unique": "That handle is taken, or looks too like one that is."},
     )
 
+    email_on_replies = models.BooleanField(
+        "Email me when someone replies to my comments",
+        default=False,
+        help_text="Replies are gathered into one email now and then, never one email per reply.",
+    )
+
     USERNAME_FIELD = "handle"
     REQUIRED_FIELDS = ["email"]
 

@@ -12,7 +12,7 @@ from forum.models import Comment
 from forum.throttle import Throttle, client_ip
 
 from . import services
-from .forms import DeleteAccountForm, SignupForm
+from .forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
 from .models import User
 
 
@@ -34,9 +34,16 @@ def signup(request):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def account(request):
-    """The logged-in member: links to their profile, password and account deletion."""
-    return render(request, "accounts/account.html")
+    """The logged-in member: reply emails, followed posts, and links to profile, password and deletion."""
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Your email settings are saved.")
+        return redirect("accounts:account")
+    followed = request.user.post_follows.select_related("post").order_by("-created_at")
+    return render(request, "accounts/account.html", {"form": form, "followed": followed})
 
 
 @login_required

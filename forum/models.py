@@ -22,6 +22,8 @@ from .sanitiser import text_to_html
 COMMENT_MAX_LENGTH = 10_000
 SECTION_MAX_LENGTH = 100_000
 AUTHOR_NAME_MAX_LENGTH = 50
+EXCERPT_WORDS = 12
+EXCERPT_CHARACTERS = 90
 # What readers see where words were taken down at their author's request, as on the blog.
 REMOVED_AT_AUTHORS_REQUEST_TEXT = "Removed at author's request."
 
@@ -333,6 +335,15 @@ class Comment(MPTTModel):
         return self.html.count("<a ") > count_reference_links(self.html)
 
     @property
+    def first_words(self) -> str:
+        """The opening of the comment, for tooltips and emails that point at it."""
+        words = self.text.split()
+        short = " ".join(words[:EXCERPT_WORDS])
+        if len(short) > EXCERPT_CHARACTERS:
+            short = short[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0]
+        return short + ("…" if short != " ".join(words) else "")
+
+    @property
     def html_without_reference_links(self) -> str:
         """The words alone, for pages that quote a comment outside its thread."""
         return finish_links(self.html, lambda pk, candidates: None)
@@ -390,3 +401,43 @@ class Comment(MPTTModel):
             errors["parent"] = "A reply belongs to the same post as its parent."
         if errors:
             raise ValidationError(errors)
+
+
+class PostFollow(models.Model):
+    """A member who asked to hear about new comments on a post."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="post_follows")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="forum_postfollow_unique")]
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unsent(self):
+        return self.filter(sent_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A published comment a member asked to hear about, waiting for the next batch email.
+
+    Rows are written when the comment is published and sent by
+    `forum.notifications.send_pending_notifications`, one email per member per run.
+    """
+
+    class Reason(models.TextChoices):
+        REPLY = "reply", "replied to your comment"
+        FOLLOWED_POST = "followed_post", "commented on a post you follow"
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "comment"], name="forum_notification_once")]
+        indexes = [models.Index(fields=["sent_at", "created_at"], name="forum_notification_waiting")]

@@ -11,7 +11,7 @@ from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services import log_action
 
-from . import identity, references
+from . import identity, notifications, references
 from .models import Comment, Post
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
@@ -32,6 +32,7 @@ def comment_post(
 ) -> Comment:
     """Post a reader's comment or reply, timed now: published, or held when the post's policy says so.
 
+    A published comment queues emails for members who asked to hear about it.
     `author` is a member posting under their handle; otherwise `author_name`
     is a typed name, or both are empty for Anonymous, tagged per thread from
     `anon_device`. `removal_key` lets a poster without an account edit or
@@ -58,7 +59,11 @@ def comment_post(
     targets = _link_references(comment)
     if rules.holds(author=author, has_links=comment.has_links):
         comment.state = Comment.State.PENDING
-    return _insert_comment(comment, refers_to=targets)
+    with transaction.atomic():
+        _insert_comment(comment, refers_to=targets)
+        if comment.state == Comment.State.PUBLISHED:
+            notifications.comment_published(comment)
+    return comment
 
 
 def comment_edit(*, comment: Comment, text: str) -> Comment:

@@ -222,6 +222,10 @@ FORUM_QUEUE_PAGE_SIZE = 50
 FORUM_CONVERSATIONS_PER_PAGE = int(os.environ.get("FORUM_CONVERSATIONS_PER_PAGE", "200"))
 FORUM_MAX_REPLY_DEPTH = 8
 FORUM_FEED_ITEMS = 50
+# Reply emails wait this long (the edit window), so they carry final words and skip removed ones.
+FORUM_NOTIFICATION_DELAY_MINUTES = int(os.environ.get("FORUM_NOTIFICATION_DELAY_MINUTES", "15"))
+# Where links in emails point: emails are sent off the request path, so there is no request to ask.
+FORUM_SITE_URL = os.environ.get("FORUM_SITE_URL", "http://127.0.0.1:8000")
 FORUM_SEARCH_RESULTS_PER_PAGE = 20
 FORUM_SEARCH_POST_RESULTS = 10
 FORUM_LOG_PAGE_SIZE = 50

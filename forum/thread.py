@@ -23,8 +23,6 @@ from .selectors import conversation_tree_ids, thread_for_readers
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"
 SORT_CHOICES = {OLDEST_FIRST: "Oldest first", NEWEST_FIRST: "Newest first"}
-EXCERPT_WORDS = 12
-EXCERPT_CHARACTERS = 90
 
 
 @dataclass
@@ -241,7 +239,7 @@ def reference_title(target: Comment, candidates: int) -> str:
     """The tooltip of a link to a comment: who, when and the first words, never words readers cannot see."""
     when = f" at {target.posted_time_label}" if target.posted_at else ""
     if target.shows_text and not target.is_pending:
-        summary = f"{target.author_label}{when}: “{excerpt(target.text)}”"
+        summary = f"{target.author_label}{when}: “{target.first_words}”"
     else:
         summary = f"A comment{when}: {target.tombstone_text}"
     if candidates > 1:
@@ -251,14 +249,6 @@ def reference_title(target: Comment, candidates: int) -> str:
 
 def backlink_label(comment: Comment) -> str:
     return f"{comment.author_label} {comment.posted_time_label}".strip()
-
-
-def excerpt(text: str) -> str:
-    words = text.split()
-    short = " ".join(words[:EXCERPT_WORDS])
-    if len(short) > EXCERPT_CHARACTERS:
-        short = short[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0]
-    return short + ("…" if short != " ".join(words) else "")
 
 
 def _set_folds(comments: list[Comment]) -> None:

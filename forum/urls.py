@@ -8,6 +8,8 @@ from . import feeds, views
 forum_patterns = [
     path("", views.post_list, name="post_list"),
     path("search/", views.search_results, name="search"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("posts/<slug:slug>/follow/", views.post_follow, name="post_follow"),
     path("posts/<slug:slug>/", views.post_detail, name="post_detail"),
     path("posts/<slug:slug>/comments/", views.comment_create, name="comment_create"),
     path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),

@@ -11,7 +11,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from moderation import defence
 from moderation.policy import rules_for
 
-from . import identity, search, services, thread
+from django.contrib.auth.decorators import login_required
+from django.views.decorators.csrf import csrf_exempt
+
+from . import identity, notifications, search, services, thread
 from .forms import CommentForm, CommentTextForm
 from .models import Comment, Post
 from .throttle import Throttle, client_ip, storable_ip
@@ -183,10 +186,43 @@ def _render_post(request, post, form, status=200):
         "form": form,
         "rules": rules_for(post),
         "can_set_policy": post.can_have_policy_set_by(request.user),
+        "is_following": request.user.is_authenticated and post.follows.filter(user=request.user).exists(),
     }
     response = render(request, "forum/post_detail.html", context, status=status)
     _after_reading(reader, response, post, shown)
     return response
+
+
+@login_required
+@require_POST
+def post_follow(request, slug):
+    """A member: follow a post (emails about its new comments) or stop following it."""
+    post = get_object_or_404(Post.objects.published(), slug=slug)
+    if request.POST.get("follow") == "off":
+        notifications.post_unfollow(user=request.user, post=post)
+        messages.success(request, "You no longer follow this post.")
+    else:
+        notifications.post_follow(user=request.user, post=post)
+        if request.user.email:
+            messages.success(request, "You follow this post: new comments come to you by email, gathered together.")
+        else:
+            messages.warning(request, "You follow this post, but your account has no email address to send to.")
+    return redirect(f"{post.get_absolute_url()}#comments")
+
+
+# Mail programs unsubscribe with a one-click POST and no CSRF token (RFC 8058);
+# the signed token in the address is what proves the link was ours.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request, token):
+    """Whoever holds a member's emailed link: stop every notification email to that member."""
+    member = notifications.user_from_unsubscribe_token(token)
+    if member is None:
+        return render(request, "forum/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        notifications.unsubscribe_everything(user=member)
+        return render(request, "forum/unsubscribe.html", {"member": member, "done": True})
+    return render(request, "forum/unsubscribe.html", {"member": member})
 
 
 def comment_detail(request, slug, pk):

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.names import name_skeleton
+from forum import notifications
 from forum.models import Comment, CommentPolicy, Post, PostSection
 
 from . import defence
@@ -111,7 +112,9 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
             Comment.objects.filter(pk=current.pk).update(state=transition.to_state)
         open_reports.update(resolved_at=timezone.now(), resolved_by=moderator)
         log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
-    current.refresh_from_db()
+        current.refresh_from_db()
+        if action == ModerationLogEntry.Action.APPROVE:
+            notifications.comment_published(current)
     return current
 
 

@@ -191,8 +191,9 @@ def test_a_members_view_of_a_mixed_thread_stays_at_a_fixed_number_of_queries(cli
     client.force_login(member)
     page = client.get(large.get_absolute_url()).content.decode()
     assert page.count('class="remove-link"') == 50  # the member's own comments are marked
-    # + session, user, and the two permission reads that decide whether moderation actions show
-    assert thread_queries(client, small) == thread_queries(client, large) == 10
+    # + session, user, the two permission reads that decide whether moderation actions show,
+    # and whether the member follows the post
+    assert thread_queries(client, small) == thread_queries(client, large) == 11
 
 
 def test_thread_renders_stored_html_without_sanitising_on_read(client):

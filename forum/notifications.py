@@ -1,0 +1,134 @@
+"""Email members about replies they asked to hear about, in batches, off the request path.
+
+- `comment_published(comment)` is called by the services that publish a comment
+  (posting, a moderator's approval). It only writes rows: cheap, in the request.
+- `send_pending_notifications()` sends what has waited long enough, one email
+  per member however many replies arrived. `manage.py send_notifications`
+  runs it; call it from cron or a task queue every few minutes.
+- Every email carries a one-click unsubscribe link signed for its member.
+
+Notifications wait FORUM_NOTIFICATION_DELAY_MINUTES (the edit window by
+default), so the email has the final words, and a comment removed or hidden
+meanwhile is never sent at all.
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from .models import Comment, Notification, Post, PostFollow
+
+logger = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
+
+
+def comment_published(comment: Comment) -> int:
+    """Queue a notification for each member who asked to hear about this comment; not for its own author."""
+    recipients: dict[int, str] = {}
+    parent = comment.parent
+    if parent is not None and parent.author_id and parent.author.email_on_replies:
+        recipients[parent.author_id] = Notification.Reason.REPLY
+    for user_id in PostFollow.objects.filter(post_id=comment.post_id).values_list("user_id", flat=True):
+        recipients.setdefault(user_id, Notification.Reason.FOLLOWED_POST)
+    recipients.pop(comment.author_id, None)
+    rows = [Notification(recipient_id=user_id, comment=comment, reason=reason) for user_id, reason in recipients.items()]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
+
+
+def post_follow(*, user, post: Post) -> None:
+    PostFollow.objects.get_or_create(user=user, post=post)
+
+
+def post_unfollow(*, user, post: Post) -> None:
+    PostFollow.objects.filter(user=user, post=post).delete()
+
+
+def unsubscribe_everything(*, user) -> None:
+    """What the email's unsubscribe link does: no more reply emails, no followed posts, nothing waiting."""
+    with transaction.atomic():
+        type(user).objects.filter(pk=user.pk).update(email_on_replies=False)
+        PostFollow.objects.filter(user=user).delete()
+        Notification.objects.filter(recipient=user).unsent().delete()
+
+
+def unsubscribe_token(user) -> str:
+    return signing.dumps(user.pk, salt=UNSUBSCRIBE_SALT)
+
+
+def user_from_unsubscribe_token(token: str):
+    """The member a link was made for, or None for a damaged or forged link."""
+    from accounts.models import User
+
+    try:
+        user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return User.objects.filter(pk=user_id, is_active=True).first()
+
+
+def send_pending_notifications(*, now=None) -> int:
+    """Send each member one email with everything that has waited long enough. Returns emails sent.
+
+    Rows are claimed before sending, so two runners at once never send the
+    same reply twice; a failed send gives its rows back for the next run.
+    """
+    now = now or timezone.now()
+    ready_before = now - timedelta(minutes=settings.FORUM_NOTIFICATION_DELAY_MINUTES)
+    waiting = Notification.objects.unsent().filter(created_at__lte=ready_before)
+    sent = 0
+    for recipient_id in waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):
+        ids = list(waiting.filter(recipient_id=recipient_id).values_list("pk", flat=True))
+        if Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now) != len(ids):
+            continue  # another runner claimed some of them
+        notifications = list(
+            Notification.objects.filter(pk__in=ids)
+            .select_related("recipient", "comment__post", "comment__author", "comment__parent")
+            .order_by("comment__created_at", "comment_id")
+        )
+        # Words hidden, held or removed since they were queued are not sent.
+        readable = [n for n in notifications if n.comment.state == Comment.State.PUBLISHED]
+        recipient = notifications[0].recipient
+        if not readable or not recipient.email or not recipient.is_active:
+            continue
+        try:
+            _email(recipient, readable).send()
+        except Exception:
+            logger.exception("Could not email notifications to member %s; they will be retried.", recipient.pk)
+            Notification.objects.filter(pk__in=ids).update(sent_at=None)
+            continue
+        sent += 1
+    return sent
+
+
+def _email(recipient, notifications: list[Notification]) -> EmailMessage:
+    site = settings.FORUM_SITE_URL.rstrip("/")
+    unsubscribe_url = site + reverse("forum:unsubscribe", args=[unsubscribe_token(recipient)])
+    items = [
+        {
+            "notification": notification,
+            "comment": notification.comment,
+            "url": site
+            + reverse("forum:comment_detail", args=[notification.comment.post.slug, notification.comment.pk])
+            + f"#{notification.comment.anchor}",
+        }
+        for notification in notifications
+    ]
+    count = len(items)
+    subject = f"{count} new {'reply' if count == 1 else 'replies'} on the forum"
+    body = render_to_string(
+        "forum/notification_email.txt", {"recipient": recipient, "items": items, "unsubscribe_url": unsubscribe_url}
+    )
+    return EmailMessage(
+        subject=subject,
+        body=body,
+        to=[recipient.email],
+        headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+    )
