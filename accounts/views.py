@@ -36,14 +36,15 @@ def signup(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request):
-    """The logged-in member: reply emails, followed posts, and links to profile, password and deletion."""
+    """The logged-in member: reply emails, followed posts, pieces sent in, and links to profile, password and deletion."""
     form = NotificationSettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your email settings are saved.")
         return redirect("accounts:account")
     followed = request.user.post_follows.select_related("post").order_by("-created_at")
-    return render(request, "accounts/account.html", {"form": form, "followed": followed})
+    pieces = request.user.submissions.select_related("section__post").order_by("-submitted_at")
+    return render(request, "accounts/account.html", {"form": form, "followed": followed, "pieces": pieces})
 
 
 @login_required

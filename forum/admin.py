@@ -9,7 +9,7 @@ from .models import Comment, Post, PostSection
 class PostSectionInline(admin.StackedInline):
     model = PostSection
     extra = 1
-    fields = ("position", "body", "removed_at_authors_request")
+    fields = ("position", "heading", "body", "credit", "removed_at_authors_request")
 
 
 @admin.register(Post)

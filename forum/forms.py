@@ -7,7 +7,7 @@ from django.core import signing
 from accounts.models import User
 from accounts.names import name_refusal_reason, name_skeleton
 
-from .models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH
+from .models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
 
 
 class CommentTextForm(forms.Form):
@@ -22,6 +22,18 @@ class CommentTextForm(forms.Form):
         "The HTML tags b, i, em, strong, a and blockquote work as on Blogger.",
         error_messages={"required": "Write something before posting."},
     )
+
+
+def unregistered_name_refusal(name: str) -> str | None:
+    """Why someone without an account may not appear under this name (a comment's, a piece's credit), or None."""
+    if any(not character.isprintable() for character in name):
+        return "A name cannot contain control characters."
+    reason = name_refusal_reason(name)
+    if reason:
+        return reason
+    if User.objects.filter(handle_key=name_skeleton(name)).exists():
+        return f"“{name}” is a member’s handle, or looks like one. If it is yours, log in to use it."
+    return None
 
 
 FORM_STAMP_SALT = "forum.comment-form-stamp"
@@ -103,16 +115,9 @@ class CommentForm(CommentTextForm):
             return ""
         if not name:
             raise forms.ValidationError("Type the name to post under, or choose Anonymous.")
-        if any(not character.isprintable() for character in name):
-            raise forms.ValidationError("A name cannot contain control characters.")
-        reason = name_refusal_reason(name)
+        reason = unregistered_name_refusal(name)
         if reason:
             raise forms.ValidationError(f"{reason} Choose another name, or post as Anonymous.")
-        if User.objects.filter(handle_key=name_skeleton(name)).exists():
-            raise forms.ValidationError(
-                f"“{name}” is a member’s handle, or looks like one. "
-                "If it is yours, log in to post under it; otherwise choose another name."
-            )
         return name
 
     def clean(self):
@@ -162,3 +167,74 @@ class CommentForm(CommentTextForm):
         if self.posts_as_member:
             return {"author": self.user}
         return {"author_name": self.cleaned_data["author_name"]}
+
+
+class SubmissionForm(forms.Form):
+    """A piece sent to the editors for publication, and how its sender wants to be credited."""
+
+    title = forms.CharField(max_length=200, error_messages={"required": "Give the piece a title."})
+    text = forms.CharField(
+        label="Your piece",
+        max_length=SECTION_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="Plain text; a blank line starts a new paragraph. The editors may use it as a section of a post.",
+        error_messages={"required": "Write the piece before sending it."},
+    )
+    credit = forms.ChoiceField(label="Credit me as", widget=forms.RadioSelect)
+    credit_name = forms.CharField(
+        label="Name to credit",
+        required=False,
+        max_length=AUTHOR_NAME_MAX_LENGTH,
+        help_text="Used when you choose to be credited under a name. It cannot be a member’s handle or look like one.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        choices = [
+            (value, label)
+            for value, label in Submission.Credit.choices
+            if value != Submission.Credit.HANDLE or user.is_authenticated
+        ]
+        if user.is_authenticated:
+            choices[0] = (Submission.Credit.HANDLE, f"{user.handle}, your handle")
+        self.fields["credit"].choices = choices
+        self.fields["credit"].initial = Submission.Credit.ANONYMOUS
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("credit") == Submission.Credit.NAME:
+            name = (cleaned.get("credit_name") or "").strip()
+            refusal = unregistered_name_refusal(name) if name else "Give the name to credit you under."
+            if refusal:
+                self.add_error("credit_name", refusal)
+        return cleaned
+
+
+class PublishSubmissionForm(forms.Form):
+    """Where an editor publishes a piece: a new post, or the end of an existing one."""
+
+    NEW_POST = "new"
+    EXISTING_POST = "existing"
+
+    destination = forms.ChoiceField(
+        choices=[(NEW_POST, "As a new post, published today"), (EXISTING_POST, "As the last section of a post")],
+        initial=NEW_POST,
+        widget=forms.RadioSelect,
+    )
+    new_post_title = forms.CharField(
+        label="New post's title", required=False, max_length=200, help_text="Empty: the piece's own title."
+    )
+    post = forms.ModelChoiceField(
+        label="Existing post", queryset=Post.objects.newest_first(), required=False, empty_label="Choose a post"
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("destination") == self.EXISTING_POST and not cleaned.get("post"):
+            self.add_error("post", "Choose the post to add the piece to.")
+        return cleaned
+
+    @property
+    def chosen_post(self):
+        return self.cleaned_data["post"] if self.cleaned_data["destination"] == self.EXISTING_POST else None

@@ -111,6 +111,13 @@ class PostSection(models.Model):
         default=False,
         help_text="The text is erased and readers see “Removed at author's request.”",
     )
+    heading = models.CharField(max_length=200, blank=True, validators=[no_nul_bytes])
+    credit = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[no_nul_bytes],
+        help_text="Who sent the piece in, as they asked to be credited: shown as “Sent in by …”.",
+    )
 
     REMOVED_TEXT = REMOVED_AT_AUTHORS_REQUEST_TEXT
 
@@ -131,8 +138,10 @@ class PostSection(models.Model):
         self.body_html = text_to_html(body)
 
     def remove_at_authors_request(self) -> None:
-        """Erase the words, not just hide them."""
+        """Erase the words, not just hide them; the heading and the credit are the sender's too."""
         self.removed_at_authors_request = True
+        self.heading = ""
+        self.credit = ""
         self.set_body("")
 
     def clean(self) -> None:
@@ -441,3 +450,71 @@ class Notification(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["recipient", "comment"], name="forum_notification_once")]
         indexes = [models.Index(fields=["sent_at", "created_at"], name="forum_notification_waiting")]
+
+
+class SubmissionQuerySet(models.QuerySet):
+    def waiting(self):
+        return self.filter(state=Submission.State.WAITING)
+
+    def oldest_first(self):
+        return self.order_by("submitted_at", "pk")
+
+
+class Submission(models.Model):
+    """A piece a reader sent the editors for publication, until an editor publishes or declines it."""
+
+    class Credit(models.TextChoices):
+        HANDLE = "handle", "My handle"
+        NAME = "name", "A name I give"
+        ANONYMOUS = "anonymous", "Anonymous"
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for an editor"
+        PUBLISHED = "published", "Published"
+        DECLINED = "declined", "Declined"
+
+    title = models.CharField(max_length=200, validators=[no_nul_bytes])
+    text = models.TextField(validators=[MaxLengthValidator(SECTION_MAX_LENGTH), no_nul_bytes])
+    credit = models.CharField(max_length=12, choices=Credit.choices, default=Credit.ANONYMOUS)
+    credit_name = models.CharField(max_length=AUTHOR_NAME_MAX_LENGTH, blank=True, validators=[no_nul_bytes])
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.WAITING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    section = models.OneToOneField(
+        PostSection, on_delete=models.SET_NULL, null=True, blank=True, related_name="submission"
+    )
+
+    objects = SubmissionQuerySet.as_manager()
+
+    class Meta:
+        permissions = [("review_submissions", "Can read pieces sent in and publish or decline them")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def credit_label(self) -> str:
+        """How the published piece names its sender."""
+        if self.credit == self.Credit.HANDLE and self.sender_id:
+            return self.sender.handle
+        if self.credit == self.Credit.NAME and self.credit_name:
+            return self.credit_name
+        return "Anonymous"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.state == self.State.WAITING
+
+    def clean(self) -> None:
+        if self.credit == self.Credit.HANDLE and not self.sender_id:
+            raise ValidationError({"credit": "Log in to be credited under your handle."})
+        if self.credit == self.Credit.NAME and not self.credit_name.strip():
+            raise ValidationError({"credit_name": "Give the name to credit you under."})
+        if not self.text.strip():
+            raise ValidationError({"text": "The piece needs some text."})

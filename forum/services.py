@@ -5,14 +5,16 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.text import slugify
 
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services import log_action
 
 from . import identity, notifications, references
-from .models import Comment, Post
+from .models import Comment, Post, PostSection, Submission
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
 # new top-level comments, whose tree_id is MAX(tree_id) + 1 across the table.
@@ -143,6 +145,65 @@ def _link_references(comment: Comment) -> list[int]:
     )
     comment.html, targets = references.link_references(comment.html, references.EarlierComments.from_rows(rows))
     return targets
+
+
+def submission_create(*, title: str, text: str, credit: str, credit_name: str = "", sender=None) -> Submission:
+    """A reader sends the editors a piece; it waits in the editors' inbox."""
+    submission = Submission(
+        title=title.strip(),
+        text=text.strip("\n"),
+        credit=credit,
+        credit_name=credit_name.strip() if credit == Submission.Credit.NAME else "",
+        sender=sender if sender is not None and sender.is_authenticated else None,
+    )
+    submission.full_clean()
+    submission.save()
+    return submission
+
+
+def submission_publish(*, submission: Submission, editor, post: Post | None = None, new_post_title: str = "") -> PostSection:
+    """Publish a waiting piece as the last section of `post`, or of a new post published today, credited as asked.
+
+    Refuses (ValidationError) a piece another editor has already decided on.
+    """
+    with transaction.atomic():
+        current = Submission.objects.select_for_update().select_related("sender").get(pk=submission.pk)
+        if not current.is_waiting:
+            raise ValidationError(f"This piece is already {current.get_state_display().lower()}.")
+        if post is None:
+            post = Post(title=(new_post_title or current.title).strip(), editor=editor)
+            post.slug = _free_slug(post.title)
+            post.full_clean()
+            post.save()
+        last = post.sections.aggregate(last=Max("position"))["last"] or 0
+        section = PostSection(post=post, position=last + 1, heading=current.title, credit=current.credit_label)
+        section.set_body(current.text)
+        section.full_clean()
+        section.save()
+        current.state = Submission.State.PUBLISHED
+        current.section = section
+        current.decided_by = editor
+        current.decided_at = timezone.now()
+        current.save(update_fields=["state", "section", "decided_by", "decided_at"])
+    return section
+
+
+def submission_decline(*, submission: Submission, editor) -> None:
+    with transaction.atomic():
+        declined = Submission.objects.filter(pk=submission.pk, state=Submission.State.WAITING).update(
+            state=Submission.State.DECLINED, decided_by=editor, decided_at=timezone.now()
+        )
+    if not declined:
+        raise ValidationError("This piece has already been decided on.")
+
+
+def _free_slug(title: str) -> str:
+    base = slugify(title)[:180] or "post"
+    slug, number = base, 1
+    while Post.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:

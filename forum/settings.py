@@ -227,5 +227,6 @@ FORUM_NOTIFICATION_DELAY_MINUTES = int(os.environ.get("FORUM_NOTIFICATION_DELAY_
 # Where links in emails point: emails are sent off the request path, so there is no request to ask.
 FORUM_SITE_URL = os.environ.get("FORUM_SITE_URL", "http://127.0.0.1:8000")
 FORUM_SEARCH_RESULTS_PER_PAGE = 20
+FORUM_SUBMISSIONS_PER_IP = 5  # pieces sent to the editors, per hour
 FORUM_SEARCH_POST_RESULTS = 10
 FORUM_LOG_PAGE_SIZE = 50

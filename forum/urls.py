@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import feeds, views
+from . import feeds, submission_views, views
 
 forum_patterns = [
     path("", views.post_list, name="post_list"),
     path("search/", views.search_results, name="search"),
+    path("send-a-piece/", submission_views.submission_create, name="submission_create"),
+    path("editors/pieces/", submission_views.submission_inbox, name="submission_inbox"),
+    path("editors/pieces/<int:pk>/", submission_views.submission_detail, name="submission_detail"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("posts/<slug:slug>/follow/", views.post_follow, name="post_follow"),
     path("posts/<slug:slug>/", views.post_detail, name="post_detail"),

@@ -20,11 +20,17 @@ ROLES = {
         ("forum", "change_postsection"),
         ("forum", "delete_postsection"),
         ("forum", "view_postsection"),
+        ("forum", "review_submissions"),
     ],
 }
 
 
 def grant_role_permissions(group, permission_model) -> None:
-    """Give a role's group its permissions (works with the migration's historical models too)."""
+    """Give a role's group the permissions that exist so far (works with a migration's historical models too).
+
+    A permission added by a later migration is granted by that migration.
+    """
     for app_label, codename in ROLES[group.name]:
-        group.permissions.add(permission_model.objects.get(content_type__app_label=app_label, codename=codename))
+        permission = permission_model.objects.filter(content_type__app_label=app_label, codename=codename).first()
+        if permission is not None:
+            group.permissions.add(permission)

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.names import name_skeleton
 from forum import notifications
-from forum.models import Comment, CommentPolicy, Post, PostSection
+from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, CommentPolicy, Post, PostSection, Submission
 
 from . import defence
 from .models import Ban, ModerationLogEntry, RemovalRequest, Report
@@ -179,7 +179,11 @@ def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "
         else:
             section = PostSection.objects.select_for_update().get(pk=current.section_id)
             section.remove_at_authors_request()
-            section.save(update_fields=["body", "body_html", "removed_at_authors_request"])
+            section.save(update_fields=["body", "body_html", "heading", "credit", "removed_at_authors_request"])
+            # A piece sent in keeps its words in the editors' inbox too: erase them there as well.
+            Submission.objects.filter(section=section).update(
+                title=REMOVED_AT_AUTHORS_REQUEST_TEXT, text="", credit_name=""
+            )
         return _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
 
 
