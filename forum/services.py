@@ -167,7 +167,7 @@ def submission_publish(*, submission: Submission, editor, post: Post | None = No
     Refuses (ValidationError) a piece another editor has already decided on.
     """
     with transaction.atomic():
-        current = Submission.objects.select_for_update().select_related("sender").get(pk=submission.pk)
+        current = Submission.objects.select_for_update(of=("self",)).select_related("sender").get(pk=submission.pk)
         if not current.is_waiting:
             raise ValidationError(f"This piece is already {current.get_state_display().lower()}.")
         if post is None:
