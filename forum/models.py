@@ -296,11 +296,11 @@ class Comment(MPTTModel):
         """
         return timezone.localtime(self.created_at) if self.created_at else None
 
-    @property
+    @cached_property
     def posted_date_label(self) -> str:
         return f"{self.posted_at.day} {self.posted_at:%B %Y}" if self.posted_at else ""
 
-    @property
+    @cached_property
     def posted_time_label(self) -> str:
         return f"{self.posted_at:%H:%M}" if self.posted_at else ""
 

@@ -52,8 +52,13 @@ def main() -> None:
             post = make_post()
             make_thread(post=post, size=size)
             _mix_identities(post, member=make_member())
+            _refer_back(post)
             for audience, client in (("reader", readers), ("moderator", moderators)):
                 _time_page(client, post.get_absolute_url(), size, audience)
+        # The largest thread pages its conversations: time a later page and the search.
+        _time_page(readers, post.get_absolute_url() + "?page=3", size, "page 3")
+        _time_page(readers, post.get_absolute_url() + "?sort=newest", size, "newest")
+        _time_page(readers, "/search/?q=comment+reply", size, "search")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -72,6 +77,32 @@ def _time_page(client, url: str, size: int, audience: str) -> None:
         f"{size:>6} comments, {audience:<9}: {median:7.1f} ms  ({median / size * 1000:5.1f} ms per 1,000)  "
         f"{len(queries)} queries  {len(response.content) / 1024:7.0f} KiB"
     )
+
+
+def _refer_back(post) -> None:
+    """Comments a minute apart, and every fourth naming an earlier one by its time, as readers here do."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forum import references
+    from forum.models import Comment
+
+    comments = list(Comment.objects.filter(post=post).order_by("pk"))
+    start = timezone.now() - timedelta(minutes=len(comments) + 1)
+    Through = Comment.refers_to.through
+    links = []
+    for number, comment in enumerate(comments):
+        comment.created_at = start + timedelta(minutes=number)
+        if number >= 10 and number % 4 == 0:
+            earlier = comments[number - 7]
+            comment.text = f"@anon {references.minute_label(earlier.created_at)} I reply to this comment."
+            comment.set_text(comment.text)
+            earlier_index = references.EarlierComments.from_rows([(earlier.pk, earlier.created_at, None, "")])
+            comment.html, targets = references.link_references(comment.html, earlier_index)
+            links += [Through(from_comment_id=comment.pk, to_comment_id=pk) for pk in targets]
+    Comment.objects.bulk_update(comments, ["created_at", "text", "html"], batch_size=500)
+    Through.objects.bulk_create(links)
 
 
 def _mix_identities(post, *, member) -> None:
