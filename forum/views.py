@@ -30,7 +30,7 @@ def post_list(request):
 def search_results(request):
     """Anyone: published posts and comments matching the words typed in the header's search box."""
     query = request.GET.get("q", "")
-    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
+    page_number = _page_number(request)
     per_page = settings.FORUM_SEARCH_RESULTS_PER_PAGE
     context = {"query": query, "page_number": page_number}
     if not query.strip():
@@ -175,8 +175,7 @@ def _removal_key_throttle() -> Throttle:
 def _render_post(request, post, form, status=200):
     reader = thread.Reader(request)
     sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
-    page_number = int(request.GET["page"]) if request.GET.get("page", "").isdigit() else 1
-    shown = thread.thread_page(reader, post, sort=sort, page_number=page_number)
+    shown = thread.thread_page(reader, post, sort=sort, page_number=_page_number(request))
     context = {
         "post": post,
         "sections": list(post.sections.all()),
@@ -234,6 +233,13 @@ def comment_detail(request, slug, pk):
     response = render(request, "forum/comment_detail.html", context)
     _after_reading(reader, response, post, shown)
     return response
+
+
+def _page_number(request) -> int:
+    """?page=N; anything that is not a plausible page number means the first page."""
+    page = request.GET.get("page", "")
+    # Capped: a 30-digit page would overflow the database's OFFSET.
+    return int(page) if page.isdigit() and len(page) <= 6 else 1
 
 
 def _after_reading(reader, response, post, shown) -> None:

@@ -91,5 +91,5 @@ def test_pages_announce_their_feeds_in_the_head(client):
     html = client.get(post.get_absolute_url()).content.decode()
     head = html.split("</head>")[0]
     for url in (reverse("forum:posts_feed"), reverse("forum:comments_feed"), reverse("forum:post_comments_feed", args=[post.slug])):
-        assert f'type="application/atom+xml"' in head and f'href="{url}"' in head
+        assert 'type="application/atom+xml"' in head and f'href="{url}"' in head
     assert f'href="{reverse("forum:comments_feed")}"' in client.get("/").content.decode().split("</head>")[0]

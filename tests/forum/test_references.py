@@ -7,7 +7,7 @@ import pytest
 
 from forum import services
 from forum.models import Comment
-from tests.factories import make_comment, make_comment_at, make_member, make_post, post_comment, site_time
+from tests.factories import make_comment_at, make_member, make_post, post_comment, site_time
 
 pytestmark = pytest.mark.django_db
 

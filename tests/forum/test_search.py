@@ -74,6 +74,8 @@ def test_bad_queries_get_a_clear_message(client):
     assert search(client, "   ").status_code == 200
     assert "Nothing published matches" in search(client, "nonexistentword").content.decode()
     assert search(client, "walrus", page="abc").status_code == 200
+    assert search(client, "walrus", page="9" * 30).status_code == 200
+    assert search(client, "walrus", page="999999").status_code == 200  # past the end: no results, no error
 
 
 def test_results_come_a_page_at_a_time(client, settings):
