@@ -130,9 +130,7 @@ def remember_seen(request, response, *, post_id: int, comment_id: int) -> None:
     seen = seen_from(request)
     newest = max(comment_id, seen.pop(post_id, 0))
     pairs = [(post_id, newest), *seen.items()][:SEEN_THREADS_KEPT]
-    # Readable by the page's script too (it is no secret), for "next new comment".
-    options = {**_cookie_options(), "httponly": False}
-    response.set_cookie(SEEN_COOKIE, "-".join(f"{post}.{comment}" for post, comment in pairs), **options)
+    response.set_cookie(SEEN_COOKIE, "-".join(f"{post}.{comment}" for post, comment in pairs), **_cookie_options())
 
 
 def name_from(request) -> str:

@@ -229,7 +229,7 @@ def _set_reference_links(reader: Reader, post: Post, thread: Thread, on_page: di
             replied_by.setdefault(target_id, {})[source_id] = source
 
     for comment in on_page.values():
-        comment.display_html = references.finish_links(comment.html, describe) if references.has_reference_links(comment.html) else comment.html
+        comment.display_html = references.finish_links(comment.html, describe)
         comment.replied_by = [
             (href(reply), backlink_label(reply)) for _, reply in sorted(replied_by.get(comment.pk, {}).items())
         ]
