@@ -91,6 +91,9 @@ class Post(models.Model):
         days = settings.FORUM_CLOSE_COMMENTS_AFTER_DAYS
         return days is not None and timezone.localdate() > self.published_on + timedelta(days=days)
 
+    def is_followed_by(self, user) -> bool:
+        return user.is_authenticated and self.follows.filter(user=user).exists()
+
     def can_have_policy_set_by(self, user) -> bool:
         """Moderators on every post; an editor on the posts they published."""
         if user.has_perm("moderation.moderate_comments"):

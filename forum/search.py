@@ -14,8 +14,8 @@ from datetime import date, datetime
 from html import escape
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Q
 from django.urls import reverse
 
 from .models import Comment, Post, PostSection
@@ -70,8 +70,6 @@ def _searchable_sections():
 
 
 def _full_text_search(query: str, offset: int, limit: int) -> Results:
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-
     terms = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
 
     def headline(field):
@@ -130,15 +128,13 @@ def _word_search(query: str, offset: int, limit: int) -> Results:
     for word in words:
         comments = comments.filter(text__icontains=word)
         sections = sections.filter(body__icontains=word)
-    title_match = Q()
-    for word in words:
-        title_match &= Q(title__icontains=word)
+        titles = titles.filter(title__icontains=word)
     total = comments.count()
     comment_rows = list(comments.newest_first()[offset : offset + limit])
     best: dict[int, str] = {}
     for section in sections.order_by("-post__published_on", "position")[: settings.FORUM_SEARCH_POST_RESULTS]:
         best.setdefault(section.post_id, _snippet_around(section.body, words))
-    for pk in titles.filter(title_match).values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]:
+    for pk in titles.values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]:
         best.setdefault(pk, "")
     posts = Post.objects.in_bulk(list(best))
     ordered = sorted(best, key=lambda pk: (posts[pk].published_on, pk), reverse=True)

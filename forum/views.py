@@ -185,7 +185,7 @@ def _render_post(request, post, form, status=200):
         "form": form,
         "rules": rules_for(post),
         "can_set_policy": post.can_have_policy_set_by(request.user),
-        "is_following": request.user.is_authenticated and post.follows.filter(user=request.user).exists(),
+        "is_following": post.is_followed_by(request.user),
     }
     response = render(request, "forum/post_detail.html", context, status=status)
     _after_reading(reader, response, post, shown)
