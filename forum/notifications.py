@@ -16,6 +16,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
@@ -65,13 +66,11 @@ def unsubscribe_token(user) -> str:
 
 def user_from_unsubscribe_token(token: str):
     """The member a link was made for, or None for a damaged or forged link."""
-    from accounts.models import User
-
     try:
         user_id = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    return User.objects.filter(pk=user_id, is_active=True).first()
+    return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
 def send_pending_notifications(*, now=None) -> int:
