@@ -4,6 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .forms import HandleFormMixin
 from .models import User
+from .services import account_delete
 
 
 class HandleUserCreationForm(HandleFormMixin, UserCreationForm):
@@ -31,3 +32,11 @@ class HandleUserAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("handle", "email", "password1", "password2")}),)
+
+    # Deleting a member here is the same erasure as deleting an account from its own page.
+    def delete_model(self, request, obj):
+        account_delete(user=obj, keep_comments=False, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for user in queryset:
+            account_delete(user=user, keep_comments=False, by=request.user)

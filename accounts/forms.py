@@ -8,6 +8,9 @@ from .models import User
 from .names import name_skeleton
 
 LOGIN_WINDOW_SECONDS = 15 * 60
+# Longer than any handle or email, or any password worth hashing: refused before the database or the hasher sees it.
+LOGIN_NAME_MAX_LENGTH = 254
+PASSWORD_MAX_LENGTH = 4096
 
 
 def login_throttles() -> tuple[Throttle, Throttle]:
@@ -51,7 +54,10 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        account = name_skeleton(self.cleaned_data.get("username") or "")
+        username = self.cleaned_data.get("username") or ""
+        if len(username) > LOGIN_NAME_MAX_LENGTH or len(self.cleaned_data.get("password") or "") > PASSWORD_MAX_LENGTH:
+            raise self.get_invalid_login_error()
+        account = name_skeleton(username)
         address = client_ip(self.request)
         by_account, by_address = login_throttles()
         if by_account.is_exceeded(account) or by_address.is_exceeded(address):

@@ -1,5 +1,7 @@
 """The site's user: known to readers by a handle, unique whatever its case."""
 
+import re
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -9,8 +11,10 @@ from django.urls import reverse
 
 from .names import name_refusal_reason, name_skeleton
 
+HANDLE_REGEX = r"^[A-Za-z0-9_-]{3,30}\Z"
+HANDLE_PATTERN = re.compile(HANDLE_REGEX)
 handle_validator = RegexValidator(
-    r"^[A-Za-z0-9_-]{3,30}\Z",
+    HANDLE_REGEX,
     "A handle is 3 to 30 letters, digits, underscores or hyphens.",
 )
 

@@ -5,11 +5,16 @@ unregistered names typed on the comment form, so neither can pass for a
 registered member or for the site's own labels.
 """
 
+import json
 import unicodedata
+from functools import cache
+from pathlib import Path
 
-# Letters and digits that readers take for one another, and look-alikes from
-# other scripts, each mapped to one representative.
-_LOOK_ALIKES = str.maketrans(
+import confusable_homoglyphs
+
+# Digits and signs that readers take for letters in a name ("Adm1n", "M0derator").
+# Look-alikes from other scripts come from Unicode's own data, below.
+_ASCII_LOOK_ALIKES = str.maketrans(
     {
         "0": "o",
         "1": "l",
@@ -24,34 +29,6 @@ _LOOK_ALIKES = str.maketrans(
         "7": "t",
         "8": "b",
         "9": "g",
-        # Cyrillic
-        "а": "a",
-        "в": "b",
-        "е": "e",
-        "к": "k",
-        "м": "m",
-        "н": "h",
-        "о": "o",
-        "р": "p",
-        "с": "c",
-        "т": "t",
-        "у": "y",
-        "х": "x",
-        "і": "l",
-        "ј": "j",
-        "ѕ": "s",
-        # Greek
-        "α": "a",
-        "β": "b",
-        "ε": "e",
-        "ι": "l",
-        "κ": "k",
-        "ν": "v",
-        "ο": "o",
-        "ρ": "p",
-        "τ": "t",
-        "υ": "u",
-        "χ": "x",
     }
 )
 _LETTER_PAIRS = (("rn", "m"), ("vv", "w"), ("cl", "d"))
@@ -84,17 +61,43 @@ RESERVED_NAMES = frozenset(
 ANONYMOUS_PREFIX = "anon"
 
 
-def name_skeleton(name: str) -> str:
-    """The shape of a name as a reader sees it: Getafix, GetafiX, Getaf1x and Gétafix agree.
+@cache
+def _prototypes() -> dict[str, str]:
+    """Character -> the character Unicode says it is confused with (UTS #39 confusables, every script).
 
-    Unicode NFKC folds compatibility forms (full-width letters, ligatures),
-    casefold drops case, accents and separators go, and look-alike letters and
-    digits become one letter.
+    The data (confusable_homoglyphs' copy of confusables.txt) lists, for each
+    character that has a prototype, just that prototype ("օ" -> "o", "ɑ" -> "a",
+    "Ꭺ" -> "A", "ꓟ" -> "M", "m" -> "rn"); a prototype itself lists everything
+    confused with it, and keeps its own place.
     """
-    folded = unicodedata.normalize("NFKC", name).casefold()
+    path = Path(confusable_homoglyphs.__file__).with_name("confusables.json")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    prototypes = {}
+    for character, entries in data.items():
+        character = character.replace("\u200e", "")  # the data wraps right-to-left letters in marks
+        targets = {entry["c"].replace("\u200e", "") for entry in entries}
+        if len(character) == 1 and len(targets) == 1:
+            prototypes[character] = targets.pop()
+    return prototypes
+
+
+def _to_prototypes(text: str) -> str:
+    prototypes = _prototypes()
+    return "".join(prototypes.get(character, character) for character in text)
+
+
+def name_skeleton(name: str) -> str:
+    """The shape of a name as a reader sees it: Getafix, GetafiX, Getaf1x, Gétafix and Gеtafix (Cyrillic е) agree.
+
+    Unicode NFKC folds compatibility forms (full-width letters, ligatures);
+    each character becomes its prototype from Unicode's confusables data (the
+    TR39 skeleton), before and after case folding; accents and separators go;
+    digits and signs used as letters become those letters.
+    """
+    folded = _to_prototypes(_to_prototypes(unicodedata.normalize("NFKC", name)).casefold())
     decomposed = unicodedata.normalize("NFKD", folded)
     letters = "".join(
-        character for character in decomposed.translate(_LOOK_ALIKES) if character.isalnum()
+        character for character in decomposed.translate(_ASCII_LOOK_ALIKES) if character.isalnum()
     )
     for pair, single in _LETTER_PAIRS:
         letters = letters.replace(pair, single)

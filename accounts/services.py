@@ -4,22 +4,30 @@ from django.db import transaction
 
 from forum.models import Comment
 from moderation.models import ModerationLogEntry
+from moderation.services import erase_comments
 
 from .models import User
 
+DELETED_BY_ADMINISTRATOR_REASON = "The account was deleted by an administrator."
 
-def account_delete(*, user: User, keep_comments: bool) -> None:
-    """Delete a member's account; their comments stay as tombstones or under "[deleted account]"."""
+
+def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -> None:
+    """Delete a member's account; their comments stay as tombstones or under "[deleted account]".
+
+    `by` is the administrator deleting someone else's account (the admin):
+    that is always the erasure, logged as a moderator's removal with its reason.
+    """
+    deleted_by_other = by is not None and by.pk != user.pk
     with transaction.atomic():
         comments = Comment.objects.filter(author=user)
-        if keep_comments:
+        if keep_comments and not deleted_by_other:
             comments.update(author=None, author_account_deleted=True)
         else:
-            erased = list(comments.exclude(state__in=Comment.GONE_STATES).values_list("pk", flat=True))
-            Comment.objects.filter(pk__in=erased).erase(state=Comment.State.REMOVED_BY_AUTHOR)
-            # The public log shows each as removed by its author, like a single removal.
-            ModerationLogEntry.objects.bulk_create(
-                ModerationLogEntry(action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR, comment_id=pk)
-                for pk in erased
+            erase_comments(
+                comment_ids=list(comments.values_list("pk", flat=True)),
+                state=Comment.State.REMOVED_BY_MODERATOR if deleted_by_other else Comment.State.REMOVED_BY_AUTHOR,
+                action=ModerationLogEntry.Action.REMOVE if deleted_by_other else ModerationLogEntry.Action.REMOVE_BY_AUTHOR,
+                moderator=by if deleted_by_other else None,
+                reason=DELETED_BY_ADMINISTRATOR_REASON if deleted_by_other else "",
             )
         user.delete()

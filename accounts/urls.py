@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", views.account, name="account"),
+    path("accounts/data.json", views.account_data, name="data"),
     path("accounts/delete/", views.delete_account, name="delete"),
     path(
         "accounts/password/",

@@ -4,16 +4,18 @@ from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from forum.models import Comment
+from forum.params import page_number
 from forum.throttle import Throttle, client_ip
 
-from . import services
+from . import selectors, services
 from .forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
-from .models import User
+from .models import HANDLE_PATTERN, User
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,6 +50,17 @@ def account(request):
 
 
 @login_required
+@require_http_methods(["GET"])
+def account_data(request):
+    """The logged-in member: download what the site keeps about them (profile, comments, follows), as JSON."""
+    data = selectors.member_data(request.user, absolute_url=request.build_absolute_uri)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="forum-{request.user.handle}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def delete_account(request):
     """The logged-in member: delete their account, choosing what becomes of their comments."""
@@ -62,11 +75,14 @@ def delete_account(request):
 
 def profile(request, handle):
     """Anyone: a member's published comments, newest first."""
+    if not HANDLE_PATTERN.match(handle):
+        # No member has it; asking the database would only risk its limits (NUL bytes, huge patterns).
+        raise Http404("No member has that handle.")
     member = get_object_or_404(User, handle__iexact=handle, is_active=True)
     if member.handle != handle:
         return redirect(member, permanent=True)
     comments = Comment.objects.published().filter(author=member).select_related("post").newest_first()
-    page = Paginator(comments, settings.FORUM_PROFILE_COMMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(comments, settings.FORUM_PROFILE_COMMENTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
     return render(request, "accounts/profile.html", {"member": member, "page": page})
 
 

@@ -1,15 +1,38 @@
-from django.contrib import admin
-from mptt.admin import MPTTModelAdmin
+"""The admin for posts and comments: every change to words goes through the same services as the site's pages."""
 
-from moderation.services import post_policy_set
+from django import forms
+from django.contrib import admin, messages
+
+from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
 from .models import Comment, Post, PostSection
+from .services import section_save
+
+
+class PostSectionForm(forms.ModelForm):
+    """A section as the admin edits it: a removal at the author's request is final."""
+
+    class Meta:
+        model = PostSection
+        fields = ("position", "heading", "body", "credit", "removed_at_authors_request")
+
+    def clean(self):
+        cleaned = super().clean()
+        was_removed = self.instance.pk is not None and self.instance.removed_at_authors_request
+        if was_removed and self.has_changed():
+            raise forms.ValidationError("This part of the post was removed at its author's request and stays removed.")
+        if cleaned.get("removed_at_authors_request") and not was_removed:
+            # The removal erases the words (a new part is written empty, as a placeholder): the form must not keep them.
+            cleaned["body"] = ""
+        return cleaned
 
 
 class PostSectionInline(admin.StackedInline):
     model = PostSection
+    form = PostSectionForm
     extra = 1
-    fields = ("position", "heading", "body", "credit", "removed_at_authors_request")
+    # Deleting would drop the record of a removal; the author's words leave through the removal.
+    can_delete = False
 
 
 @admin.register(Post)
@@ -20,44 +43,91 @@ class PostAdmin(admin.ModelAdmin):
     date_hierarchy = "published_on"
     inlines = [PostSectionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not obj.can_have_policy_set_by(request.user):
+            return ("comment_policy",)
+        return ()
+
+    def has_delete_permission(self, request, obj=None):
+        # A post with comments keeps them: readers' words leave only through removal, one by one.
+        if obj is not None and obj.comments.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # would skip the per-post check above
+        return actions
+
     def save_model(self, request, obj, form, change):
         if obj.editor_id is None:
             obj.editor = request.user
-        if change and "comment_policy" in form.changed_data:
-            # A policy change goes through the service, which writes the moderation log.
-            policy, obj.comment_policy = obj.comment_policy, form.initial["comment_policy"]
+        if "comment_policy" not in form.changed_data:
             super().save_model(request, obj, form, change)
-            post_policy_set(post=obj, policy=policy, moderator=request.user, reason="Changed in the admin.")
-            obj.refresh_from_db(fields=["comment_policy"])
             return
+        # A policy change goes through the service, which checks who may and writes the moderation log.
+        policy, obj.comment_policy = obj.comment_policy, form.initial.get("comment_policy", "")
         super().save_model(request, obj, form, change)
+        post_policy_set(post=obj, policy=policy, moderator=request.user, reason="Changed in the admin.")
+        obj.refresh_from_db(fields=["comment_policy"])
 
     def save_formset(self, request, form, formset, change):
-        # Sections store their sanitised HTML, rendered here once, never on read.
-        sections = formset.save(commit=False)
-        for section in formset.deleted_objects:
-            section.delete()
-        for section in sections:
-            if section.removed_at_authors_request:
-                section.remove_at_authors_request()
+        for section in formset.save(commit=False):
+            if section.removed_at_authors_request and section.pk is not None:
+                section_remove_at_authors_request(
+                    section=section, moderator=request.user, reason="Removed at the author's request."
+                )
             else:
-                section.set_body(section.body)
-            section.save()
+                section_save(section=section, editor=request.user)
+        # A removal may have erased the post's own title (a piece published as a post): the admin's
+        # message and its history entry, written after this, must name the post as it is now.
+        form.instance.refresh_from_db(fields=["title", "slug"])
+
+
+def _moderation_action(action: str):
+    """An admin action that applies one moderation verb through the moderation service, item by item."""
+    transition = COMMENT_TRANSITIONS[action]
+
+    def apply(modeladmin, request, queryset):
+        done, refusals = queue_decide(
+            items="comments", action=action, ids=list(queryset.values_list("pk", flat=True)), moderator=request.user
+        )
+        if done:
+            modeladmin.message_user(request, f"{transition.verb}: {len(done)} comment(s).", messages.SUCCESS)
+        for refusal in refusals:
+            modeladmin.message_user(request, refusal, messages.WARNING)
+
+    apply.__name__ = f"moderate_{action}"
+    return admin.action(description=f"{transition.verb} the selected comments", permissions=["moderate"])(apply)
 
 
 @admin.register(Comment)
-class CommentAdmin(MPTTModelAdmin):
-    list_display = ("__str__", "post", "author_label", "state", "created_at")
+class CommentAdmin(admin.ModelAdmin):
+    """Comments to look at and moderate. Nothing here edits or deletes one: "Remove" leaves a tombstone
+    and the replies, and every action is logged, as on the moderation pages."""
+
+    list_display = ("in_thread", "post", "author_label", "state", "created_at")
+    ordering = ("post", "tree_id", "lft")
     list_filter = ("state",)
     search_fields = ("text", "author_name", "author__handle")
     list_select_related = ("post", "author")
-    raw_id_fields = ("post", "parent", "author")
     fields = ("post", "parent", "author", "author_name", "text", "state", "created_at")
-    # States change only through the moderation pages, which keep the record.
-    readonly_fields = ("state",)
-    mptt_level_indent = 16
+    readonly_fields = fields
+    actions = [_moderation_action(action) for action in COMMENT_TRANSITIONS]
 
-    def save_model(self, request, obj, form, change):
-        # The stored HTML is rendered on write, never on read.
-        obj.set_text(obj.text)
-        super().save_model(request, obj, form, change)
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Comment", ordering="lft")
+    def in_thread(self, comment) -> str:
+        # Indented in text: mptt's admin indents with inline styles, which the site's CSP refuses.
+        return f"{'↳ ' * comment.level}{comment.pk}: {comment.first_words or comment.tombstone_text}"
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("moderation.moderate_comments")

@@ -10,12 +10,27 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from .models import Comment, Post
+from .params import strip_control_characters
 
 SITE_TITLE = "Forum"
 
 
+def _xml_safe(value):
+    return strip_control_characters(value) if isinstance(value, str) else value
+
+
+class XmlSafeAtom1Feed(Atom1Feed):
+    """Atom that never breaks on stored text: XML 1.0 cannot carry control characters, so they are dropped."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*(_xml_safe(value) for value in args), **{key: _xml_safe(value) for key, value in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*(_xml_safe(value) for value in args), **{key: _xml_safe(value) for key, value in kwargs.items()})
+
+
 class _AtomFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = XmlSafeAtom1Feed
     author_name = "The editors"
 
 

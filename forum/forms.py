@@ -1,13 +1,17 @@
+import hashlib
+import secrets
 import time
 
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.cache import cache
 
 from accounts.models import User
 from accounts.names import name_refusal_reason, name_skeleton
 
 from .models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
+from .params import refuse_control_characters, refuse_control_characters_in_line
 
 
 class CommentTextForm(forms.Form):
@@ -16,6 +20,7 @@ class CommentTextForm(forms.Form):
     text = forms.CharField(
         label="Comment",
         max_length=COMMENT_MAX_LENGTH,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 5}),
         # Crispy renders help text as HTML, so it names the tags without angle brackets.
         help_text="Plain text; a blank line starts a new paragraph and web addresses become links. "
@@ -37,11 +42,21 @@ def unregistered_name_refusal(name: str) -> str | None:
 
 
 FORM_STAMP_SALT = "forum.comment-form-stamp"
+# A comment form older than this is refused (its text kept): a stamp must not post for ever.
+FORM_STAMP_MAX_AGE_SECONDS = 2 * 60 * 60
 
 
 def form_stamp(issued_at: float | None = None) -> str:
-    """A signed time the comment form was shown, sent back with it to tell people from scripts."""
-    return signing.dumps(issued_at if issued_at is not None else time.time(), salt=FORM_STAMP_SALT)
+    """A signed time the comment form was shown, sent back with it to tell people from scripts.
+
+    The random part makes each stamp unique, so one can be spent once.
+    """
+    issued = issued_at if issued_at is not None else time.time()
+    return signing.dumps({"at": issued, "once": secrets.token_urlsafe(9)}, salt=FORM_STAMP_SALT)
+
+
+def _spent_stamp_key(stamp: str) -> str:
+    return "forum:spent-form-stamp:" + hashlib.sha256(stamp.encode()).hexdigest()
 
 
 class CommentForm(CommentTextForm):
@@ -68,6 +83,7 @@ class CommentForm(CommentTextForm):
         label="Name",
         required=False,
         max_length=AUTHOR_NAME_MAX_LENGTH,
+        validators=[refuse_control_characters_in_line],
         help_text="Used when you post under a name. It cannot be a member’s handle or look like one.",
     )
 
@@ -134,17 +150,36 @@ class CommentForm(CommentTextForm):
         minimum = settings.FORUM_MIN_FORM_SECONDS
         if not minimum:
             return
+        stamp = self.data.get("form_stamp", "")
         try:
-            shown_at = float(signing.loads(self.data.get("form_stamp", ""), salt=FORM_STAMP_SALT))
-        except (signing.BadSignature, TypeError, ValueError):
+            shown_at = float(
+                signing.loads(stamp, salt=FORM_STAMP_SALT, max_age=FORM_STAMP_MAX_AGE_SECONDS)["at"]
+            )
+        except signing.SignatureExpired:
+            raise forms.ValidationError(
+                f"This form was opened more than {FORM_STAMP_MAX_AGE_SECONDS // 3600} hours ago. "
+                "Your text is kept below: please post it again."
+            ) from None
+        except (signing.BadSignature, TypeError, ValueError, KeyError):
             raise forms.ValidationError(
                 "This form was incomplete or out of date. Your text is kept below: please post it again."
             ) from None
+        if cache.get(_spent_stamp_key(stamp)):
+            raise forms.ValidationError(
+                "This form has already posted a comment, and each form posts once. "
+                "Your text is kept below: post it again if you meant to."
+            )
         if time.time() - shown_at < minimum:
             raise forms.ValidationError(
                 f"That was faster than anyone types: this form was sent back within {minimum} seconds of being "
                 "shown, which is what spam scripts do. Your text is kept below: post it again."
             )
+
+    def mark_stamp_used(self) -> None:
+        """The form posted its comment: the same stamp cannot post another."""
+        stamp = self.data.get("form_stamp", "")
+        if stamp and settings.FORUM_MIN_FORM_SECONDS:
+            cache.set(_spent_stamp_key(stamp), True, FORM_STAMP_MAX_AGE_SECONDS)
 
     def fresh_stamp(self) -> str:
         return form_stamp()
@@ -172,10 +207,13 @@ class CommentForm(CommentTextForm):
 class SubmissionForm(forms.Form):
     """A piece sent to the editors for publication, and how its sender wants to be credited."""
 
-    title = forms.CharField(max_length=200, error_messages={"required": "Give the piece a title."})
+    title = forms.CharField(
+        max_length=200, validators=[refuse_control_characters_in_line], error_messages={"required": "Give the piece a title."}
+    )
     text = forms.CharField(
         label="Your piece",
         max_length=SECTION_MAX_LENGTH,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text="Plain text; a blank line starts a new paragraph. The editors may use it as a section of a post.",
         error_messages={"required": "Write the piece before sending it."},
@@ -185,6 +223,7 @@ class SubmissionForm(forms.Form):
         label="Name to credit",
         required=False,
         max_length=AUTHOR_NAME_MAX_LENGTH,
+        validators=[refuse_control_characters_in_line],
         help_text="Used when you choose to be credited under a name. It cannot be a member’s handle or look like one.",
     )
 
@@ -223,7 +262,11 @@ class PublishSubmissionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     new_post_title = forms.CharField(
-        label="New post's title", required=False, max_length=200, help_text="Empty: the piece's own title."
+        label="New post's title",
+        required=False,
+        max_length=200,
+        validators=[refuse_control_characters_in_line],
+        help_text="Empty: the piece's own title.",
     )
     post = forms.ModelChoiceField(
         label="Existing post", queryset=Post.objects.newest_first(), required=False, empty_label="Choose a post"

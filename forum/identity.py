@@ -22,6 +22,8 @@ from urllib.parse import quote, unquote
 from django.conf import settings
 from django.utils.crypto import salted_hmac
 
+from .params import parse_id
+
 DEVICE_COOKIE = "forum_device"
 REMOVAL_KEYS_COOKIE = "forum_removal_keys"
 NAME_COOKIE = "forum_name"
@@ -82,7 +84,7 @@ def removal_keys_from(request) -> dict[int, str]:
     try:
         pairs = json.loads(raw)
         return {int(comment_id): str(key) for comment_id, key in pairs}
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return {}
 
 
@@ -108,8 +110,7 @@ def remember_just_posted(response, *, comment_id: int) -> None:
 
 
 def just_posted_from(request) -> int | None:
-    value = request.get_signed_cookie(JUST_POSTED_COOKIE, default=None, max_age=JUST_POSTED_MAX_AGE)
-    return int(value) if value and value.isdigit() else None
+    return parse_id(request.get_signed_cookie(JUST_POSTED_COOKIE, default=None, max_age=JUST_POSTED_MAX_AGE))
 
 
 def forget_just_posted(response) -> None:
@@ -120,9 +121,9 @@ def seen_from(request) -> dict[int, int]:
     """Post id -> the newest comment id this browser was shown there (a damaged cookie counts as none)."""
     seen = {}
     for pair in request.COOKIES.get(SEEN_COOKIE, "").split("-"):
-        post_id, _, comment_id = pair.partition(".")
-        if post_id.isdigit() and comment_id.isdigit():
-            seen.setdefault(int(post_id), int(comment_id))
+        post_id, _, comment_id = (parse_id(part) for part in pair.partition("."))
+        if post_id is not None and comment_id is not None:
+            seen.setdefault(post_id, comment_id)
     return seen
 
 
@@ -156,3 +157,13 @@ def reader_key(*, user, device: str) -> str:
     """Who a reader is, for one-per-reader records such as reports: their account, else this browser."""
     subject = f"user:{user.pk}" if user.is_authenticated else f"device:{device}"
     return salted_hmac("forum.identity.reader", subject, algorithm="sha256").hexdigest()
+
+
+def origin_key(*, user, address: str) -> str:
+    """Who stands behind an action, for counting people: their account, else their network address.
+
+    A browser can shed its cookies at will; an address cannot be changed as
+    cheaply, so counts of people (reports that hide a comment) use this.
+    """
+    subject = f"user:{user.pk}" if user.is_authenticated else f"address:{address}"
+    return salted_hmac("forum.identity.origin", subject, algorithm="sha256").hexdigest()

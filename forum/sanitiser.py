@@ -13,8 +13,19 @@ import bleach
 from bleach.linkifier import Linker
 
 ALLOWED_TAGS = frozenset({"b", "i", "em", "strong", "a", "blockquote"})
-ALLOWED_ATTRIBUTES = {"a": ["href", "title"]}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+_ABSOLUTE_LINK_PREFIXES = tuple(f"{protocol}:" for protocol in ALLOWED_PROTOCOLS)
+
+
+def _allowed_link_attribute(tag: str, name: str, value: str) -> bool:
+    # Only absolute links: bleach lets a scheme-less href through as relative, and
+    # "\x0Bjavascript:…" or "java&#1;script:…" then reaches the page as a link.
+    if name == "href":
+        return value.strip().lower().startswith(_ABSOLUTE_LINK_PREFIXES)
+    return name == "title"
+
+
+ALLOWED_ATTRIBUTES = {"a": _allowed_link_attribute}
 LINK_REL = "nofollow ugc noopener"
 
 _cleaner = bleach.Cleaner(

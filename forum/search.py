@@ -19,6 +19,7 @@ from django.db import connection
 from django.urls import reverse
 
 from .models import Comment, Post, PostSection
+from .params import has_control_characters
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -50,6 +51,8 @@ class Results:
 
 def search(query: str, *, comment_offset: int = 0, comment_limit: int | None = None) -> Results:
     """Posts and comments matching `query`, best first; raises SearchError for a query it cannot run."""
+    if has_control_characters(query, multiline=False):
+        raise SearchError("The search contains control characters (such as a NUL byte). Remove them and search again.")
     query = " ".join(query.split())
     if not query:
         raise SearchError("Type a word or two to search for.")

@@ -9,12 +9,22 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 
+from moderation import defence
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
-from moderation.services import log_action
+from moderation.services import erase_comments, log_action
 
 from . import identity, notifications, references
 from .models import Comment, Post, PostSection, Submission
+from .throttle import storable_ip
+
+
+class PostingRefused(ValidationError):
+    """A post turned down before it was written (closed, banned, too fast); `status` is the HTTP answer."""
+
+    def __init__(self, message: str, *, status: int):
+        super().__init__(message)
+        self.status = status
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
 # new top-level comments, whose tree_id is MAX(tree_id) + 1 across the table.
@@ -31,6 +41,8 @@ def comment_post(
     anon_device: str = "",
     removal_key: str = "",
     ip_address: str | None = None,
+    poster=None,
+    device: str = "",
 ) -> Comment:
     """Post a reader's comment or reply, timed now: published, or held when the post's policy says so.
 
@@ -38,12 +50,17 @@ def comment_post(
     `author` is a member posting under their handle; otherwise `author_name`
     is a typed name, or both are empty for Anonymous, tagged per thread from
     `anon_device`. `removal_key` lets a poster without an account edit or
-    remove the comment later; only its hash is kept. Refuses (ValidationError)
-    when the post's comments are closed.
+    remove the comment later; only its hash is kept.
+
+    Every entry point comes through the same checks: closed comments, bans
+    on the logged-in `poster` (default: the author), the typed name or the
+    address, and, for posts from the web (with an `ip_address`), the rate
+    limits per address and per poster (account, else browser `device`).
+    A refusal raises PostingRefused; a refused post is never counted.
     """
     rules = rules_for(post)
     if rules.is_closed:
-        raise ValidationError(rules.closed_message)
+        raise PostingRefused(rules.closed_message, status=403)
     comment = Comment(
         post=post,
         parent=parent,
@@ -52,12 +69,23 @@ def comment_post(
         created_at=timezone.now(),
         state=Comment.State.PUBLISHED,
         removal_key_hash=identity.hash_removal_key(removal_key) if removal_key else "",
-        ip_address=ip_address or None,
+        ip_address=storable_ip(ip_address) if ip_address else None,
     )
     if author is None and not comment.author_name and anon_device:
         comment.anon_fingerprint = identity.anon_fingerprint(post_id=post.pk, device=anon_device)
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
+    # Validate first, so bad input never reaches the database (PostgreSQL would
+    # raise DataError on a NUL byte; SQLite would silently store it) nor counts.
+    comment.full_clean()
+    refusal = defence.posting_refusal(
+        user=poster if poster is not None else author,
+        author_name=comment.author_name,
+        address=ip_address or "",
+        device=device or anon_device,
+    )
+    if refusal:
+        raise PostingRefused(refusal.message, status=refusal.status)
     targets = _link_references(comment)
     if rules.holds(author=author, has_links=comment.has_links):
         comment.state = Comment.State.PENDING
@@ -102,16 +130,10 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
 
 
 def comment_remove_by_author(*, comment: Comment) -> None:
-    """The author takes their words down: erased from the database, replies kept under a tombstone."""
-    with transaction.atomic():
-        # Guarded by state, so a concurrent removal cannot be undone or logged twice.
-        erased = (
-            Comment.objects.filter(pk=comment.pk)
-            .exclude(state__in=Comment.GONE_STATES)
-            .erase(state=Comment.State.REMOVED_BY_AUTHOR)
-        )
-        if erased:
-            log_action(action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR, comment=comment)
+    """The author takes their words down: erased from the database, replies kept under a tombstone, reports closed."""
+    erase_comments(
+        comment_ids=[comment.pk], state=Comment.State.REMOVED_BY_AUTHOR, action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR
+    )
 
 
 def comment_import(
@@ -125,6 +147,7 @@ def comment_import(
     """Add an anonymous comment from an imported document, keeping its state and (unknown) time."""
     comment = Comment(post=post, parent=parent, state=state, created_at=created_at)
     comment.set_text(text)
+    comment.full_clean()
     return _insert_comment(comment, refers_to=_link_references(comment))
 
 
@@ -170,6 +193,7 @@ def submission_publish(*, submission: Submission, editor, post: Post | None = No
         current = Submission.objects.select_for_update(of=("self",)).select_related("sender").get(pk=submission.pk)
         if not current.is_waiting:
             raise ValidationError(f"This piece is already {current.get_state_display().lower()}.")
+        current.created_post = post is None
         if post is None:
             post = Post(title=(new_post_title or current.title).strip(), editor=editor)
             post.slug = _free_slug(post.title)
@@ -184,7 +208,35 @@ def submission_publish(*, submission: Submission, editor, post: Post | None = No
         current.section = section
         current.decided_by = editor
         current.decided_at = timezone.now()
-        current.save(update_fields=["state", "section", "decided_by", "decided_at"])
+        current.save(update_fields=["state", "section", "decided_by", "decided_at", "created_post"])
+    return section
+
+
+def section_save(*, section: PostSection, editor) -> PostSection:
+    """An editor writes a new section of a post or rewrites one; a rewrite goes on the moderation log.
+
+    A new section may be written already removed, as the placeholder an old
+    post had. Refuses (ValidationError) to bring back a section removed at
+    its author's request, or to remove one here: that erasure is
+    moderation.services.section_remove_at_authors_request.
+    """
+    with transaction.atomic():
+        before = PostSection.objects.select_for_update().filter(pk=section.pk).first() if section.pk else None
+        if before is not None and before.removed_at_authors_request:
+            raise ValidationError("This part of the post was removed at its author's request and stays removed.")
+        if section.removed_at_authors_request:
+            if before is not None:
+                raise ValidationError("A part of a post is taken down through its removal, not by editing it.")
+            section.remove_at_authors_request()
+        else:
+            section.set_body(section.body)
+        section.full_clean()
+        section.save()
+        edited = before is not None and any(
+            getattr(before, name) != getattr(section, name) for name in ("body", "heading", "credit", "position")
+        )
+        if edited:
+            log_action(action=ModerationLogEntry.Action.EDIT_SECTION, moderator=editor, section=section)
     return section
 
 
@@ -224,9 +276,7 @@ def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
 
 
 def _insert_comment(comment: Comment, *, refers_to: list[int]) -> Comment:
-    # Validate first, so bad input never reaches the database (PostgreSQL would
-    # raise DataError on a NUL byte; SQLite would silently store it).
-    comment.full_clean()
+    """Write a comment its caller has validated (full_clean) into its tree."""
     with transaction.atomic():
         _lock_tree_for_insert(comment)
         comment.save()

@@ -22,21 +22,34 @@ class Throttle:
     def is_exceeded(self, subject: str) -> bool:
         return cache.get(self._key(subject), 0) >= self.limit
 
-    def record(self, subject: str) -> None:
+    def record(self, subject: str) -> int:
+        """Count one event; returns the count in this window, including it."""
         key = self._key(subject)
         # add() is a no-op when the key exists, so concurrent first hits do not reset the count.
         cache.add(key, 0, self.window_seconds)
         try:
-            cache.incr(key)
+            return cache.incr(key)
         except ValueError:  # expired between add() and incr()
             cache.set(key, 1, self.window_seconds)
+            return 1
 
     def attempt(self, subject: str) -> bool:
-        """Count one attempt; False, and nothing counted, when the limit is already reached."""
-        if self.is_exceeded(subject):
-            return False
-        self.record(subject)
-        return True
+        """Count one attempt; False, and nothing counted, when it would pass the limit.
+
+        Increment first, then compare: two requests at once each see their own
+        count, so a burst cannot slip past the limit between a check and a count.
+        """
+        if self.record(subject) <= self.limit:
+            return True
+        self.give_back(subject)
+        return False
+
+    def give_back(self, subject: str) -> None:
+        """Uncount one attempt that was refused after all."""
+        try:
+            cache.decr(self._key(subject))
+        except ValueError:  # the window ended meanwhile: nothing left to give back
+            pass
 
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject))

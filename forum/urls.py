@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import feeds, submission_views, views
+from . import feeds, security, submission_views, views
 
 forum_patterns = [
     path("", views.post_list, name="post_list"),
@@ -25,6 +25,7 @@ forum_patterns = [
 ]
 
 urlpatterns = [
+    path("robots.txt", security.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),
     path("", include((forum_patterns, "forum"))),
     path("", include("accounts.urls")),

@@ -8,7 +8,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from moderation import defence
 from moderation.policy import rules_for
 
 from django.contrib.auth.decorators import login_required
@@ -17,32 +16,33 @@ from django.views.decorators.csrf import csrf_exempt
 from . import identity, notifications, search, services, thread
 from .forms import CommentForm, CommentTextForm
 from .models import Comment, Post
-from .throttle import Throttle, client_ip, storable_ip
+from .params import page_number
+from .throttle import Throttle, client_ip
 
 
 def post_list(request):
     """Anyone: published posts, newest first, a page at a time."""
     posts = Post.objects.published().with_comment_counts().newest_first()
-    page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
     return render(request, "forum/post_list.html", {"page": page})
 
 
 def search_results(request):
     """Anyone: published posts and comments matching the words typed in the header's search box."""
     query = request.GET.get("q", "")
-    page_number = _page_number(request)
+    page = page_number(request.GET.get("page"))
     per_page = settings.FORUM_SEARCH_RESULTS_PER_PAGE
-    context = {"query": query, "page_number": page_number}
+    context = {"query": query, "page_number": page}
     if not query.strip():
         return render(request, "forum/search.html", context)
     try:
-        results = search.search(query, comment_offset=(page_number - 1) * per_page)
+        results = search.search(query, comment_offset=(page - 1) * per_page)
     except search.SearchError as error:
         return render(request, "forum/search.html", {**context, "error": str(error)}, status=400)
     context.update(
         results=results,
-        has_next=page_number * per_page < results.comment_total,
-        posts=results.posts if page_number == 1 else [],
+        has_next=page * per_page < results.comment_total,
+        posts=results.posts if page == 1 else [],
     )
     return render(request, "forum/search.html", context)
 
@@ -175,7 +175,7 @@ def _removal_key_throttle() -> Throttle:
 def _render_post(request, post, form, status=200):
     reader = thread.Reader(request)
     sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
-    shown = thread.thread_page(reader, post, sort=sort, page_number=_page_number(request))
+    shown = thread.thread_page(reader, post, sort=sort, page_number=page_number(request.GET.get("page")))
     context = {
         "post": post,
         "sections": list(post.sections.all()),
@@ -235,13 +235,6 @@ def comment_detail(request, slug, pk):
     return response
 
 
-def _page_number(request) -> int:
-    """?page=N; anything that is not a plausible page number means the first page."""
-    page = request.GET.get("page", "")
-    # Capped: a 30-digit page would overflow the database's OFFSET.
-    return int(page) if page.isdigit() and len(page) <= 6 else 1
-
-
 def _after_reading(reader, response, post, shown) -> None:
     if shown.newest_comment_id:
         identity.remember_seen(reader.request, response, post_id=post.pk, comment_id=shown.newest_comment_id)
@@ -258,13 +251,6 @@ def _publish(request, form, *, post, parent=None):
     removal_key = "" if form.posts_as_member else identity.new_removal_key()
     # Posters without an account are counted per browser, and anonymous ones tagged by it.
     device = "" if form.posts_as_member else identity.device_for_posting(request)
-    address = client_ip(request)
-    refusal = defence.posting_refusal(
-        user=request.user, author_name=form.cleaned_data["author_name"], address=address, device=device
-    )
-    if refusal:
-        form.refuse(refusal.message, status=refusal.status)
-        return None
     try:
         comment = services.comment_post(
             post=post,
@@ -272,12 +258,15 @@ def _publish(request, form, *, post, parent=None):
             text=form.cleaned_data["text"],
             anon_device=device if form.posts_anonymously else "",
             removal_key=removal_key,
-            ip_address=storable_ip(address),
+            ip_address=client_ip(request),
+            poster=request.user,
+            device=device,
             **form.author_fields(),
         )
     except ValidationError as error:
-        form.refuse(" ".join(error.messages), status=403)
+        form.refuse(" ".join(error.messages), status=getattr(error, "status", 400))
         return None
+    form.mark_stamp_used()
     if comment.is_pending:
         messages.info(
             request,

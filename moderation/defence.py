@@ -32,7 +32,7 @@ def address_hash(address: str) -> str:
 
 def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
     subjects = Q()
-    if user.is_authenticated:
+    if user is not None and user.is_authenticated:
         subjects |= Q(kind=Ban.Kind.ACCOUNT, user=user)
     if author_name:
         subjects |= Q(kind=Ban.Kind.NAME, name_key=name_skeleton(author_name))
@@ -46,27 +46,33 @@ def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
 def posting_refusal(*, user, author_name: str, address: str, device: str) -> Refusal | None:
     """Why this poster may not post now (a ban, or too many comments lately), or None.
 
-    Checked before the comment is written; a refusal comes with a message the
-    poster can act on, and the form keeps their text.
+    `user` is whoever is logged in, whatever name they post under. Rate
+    limits apply to posts from the web, which carry an address; a post that is
+    allowed is counted here, a refused one never.
     """
-    if user.has_perm("moderation.moderate_comments"):
+    if user is not None and user.has_perm("moderation.moderate_comments"):
         return None
     ban = active_ban_for(user=user, author_name=author_name, address=address)
     if ban:
         return Refusal(_ban_message(ban), 403)
+    if not address:
+        return None
     limits = [(_comments_per_ip(), address)]
-    poster = f"user:{user.pk}" if user.is_authenticated else (f"device:{device}" if device else "")
+    poster = f"user:{user.pk}" if user is not None and user.is_authenticated else (f"device:{device}" if device else "")
     if poster:
         limits.append((_comments_per_poster(), poster))
-    if any(throttle.is_exceeded(subject) for throttle, subject in limits):
-        minutes = POSTING_WINDOW_SECONDS // 60
-        return Refusal(
-            f"You are posting faster than this forum allows. Wait up to {minutes} minutes, then post again; "
-            "your text is kept below.",
-            429,
-        )
+    counted = []
     for throttle, subject in limits:
-        throttle.record(subject)
+        if not throttle.attempt(subject):
+            for taken, taken_subject in counted:
+                taken.give_back(taken_subject)
+            minutes = POSTING_WINDOW_SECONDS // 60
+            return Refusal(
+                f"You are posting faster than this forum allows. Wait up to {minutes} minutes, then post again; "
+                "your text is kept below.",
+                429,
+            )
+        counted.append((throttle, subject))
     return None
 
 

@@ -1,6 +1,7 @@
 from django import forms
 
 from forum.models import CommentPolicy
+from forum.params import refuse_control_characters, refuse_control_characters_in_line
 
 from .models import (
     CONTACT_MAX_LENGTH,
@@ -17,6 +18,7 @@ class RemovalRequestForm(forms.Form):
     reason = forms.CharField(
         label="What should be removed, and why?",
         max_length=REASON_MAX_LENGTH,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="For example: “I wrote this from another browser and have lost the link”, "
         "or “the letter quoted in this post is mine”. Only the moderators read this.",
@@ -26,6 +28,7 @@ class RemovalRequestForm(forms.Form):
         label="How can the moderators reach you?",
         required=False,
         max_length=CONTACT_MAX_LENGTH,
+        validators=[refuse_control_characters_in_line],
         help_text="Optional: an email address or other contact. Only the moderators see it.",
     )
 
@@ -41,6 +44,7 @@ class ReportForm(forms.Form):
         label="Anything the moderators should know?",
         required=False,
         max_length=REPORT_DETAILS_MAX_LENGTH,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Optional. Only the moderators read this.",
     )
@@ -53,12 +57,14 @@ class DecisionForm(forms.Form):
         label="Reason (public)",
         required=False,
         max_length=LOG_REASON_MAX_LENGTH,
+        validators=[refuse_control_characters_in_line],
         help_text="Shown on the public moderation log. Never repeat the removed words here.",
     )
     note = forms.CharField(
         label="Note for moderators (private)",
         required=False,
         max_length=LOG_NOTE_MAX_LENGTH,
+        validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 

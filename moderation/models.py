@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forum.models import Comment, CommentPolicy, Post, PostSection, no_nul_bytes
+from forum.models import Comment, CommentPolicy, Post, PostSection, no_control_characters, no_control_characters_in_line
 
 REASON_MAX_LENGTH = 4000
 CONTACT_MAX_LENGTH = 200
@@ -69,13 +69,13 @@ class RemovalRequest(models.Model):
         PostSection, on_delete=models.CASCADE, null=True, blank=True, related_name="removal_requests"
     )
     reason = models.TextField(
-        validators=[MaxLengthValidator(REASON_MAX_LENGTH), no_nul_bytes],
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH), no_control_characters],
         help_text="What should be removed and why, in the requester's words.",
     )
     contact = models.CharField(
         max_length=CONTACT_MAX_LENGTH,
         blank=True,
-        validators=[no_nul_bytes],
+        validators=[no_control_characters_in_line],
         help_text="Optional: how moderators can reach the requester. Never shown publicly.",
     )
     requested_by = models.ForeignKey(
@@ -148,13 +148,16 @@ class Report(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=12, choices=Reason.choices)
     details = models.TextField(
-        blank=True, validators=[MaxLengthValidator(REPORT_DETAILS_MAX_LENGTH), no_nul_bytes]
+        blank=True, validators=[MaxLengthValidator(REPORT_DETAILS_MAX_LENGTH), no_control_characters]
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
     )
     # A keyed hash of the reporter's account or browser: one report each, no raw identifier kept.
     reporter_key = models.CharField(max_length=64)
+    # A keyed hash of who stands behind the report, their account or else their network
+    # address: reports hide a comment only when they come from enough different ones.
+    origin_key = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
     resolved_by = models.ForeignKey(
@@ -189,8 +192,9 @@ class Ban(models.Model):
         ADDRESS = "address", "IP address"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
+    # SET_NULL: the ban and its log entry outlive a deleted account ("a deleted account").
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="bans"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="bans"
     )
     # The name's skeleton (accounts.names), so look-alike spellings are banned too.
     name_key = models.CharField(max_length=100, blank=True)
@@ -200,7 +204,7 @@ class Ban(models.Model):
     reason = models.CharField(
         max_length=LOG_REASON_MAX_LENGTH,
         blank=True,
-        validators=[no_nul_bytes],
+        validators=[no_control_characters_in_line],
         help_text="Shown to the banned poster.",
     )
     created_by = models.ForeignKey(
@@ -216,7 +220,7 @@ class Ban(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind="account", user__isnull=False, name_key="", address_hash="")
+                condition=Q(kind="account", name_key="", address_hash="")
                 | Q(kind="name", user__isnull=True, address_hash="") & ~Q(name_key="")
                 | Q(kind="address", user__isnull=True, name_key="") & ~Q(address_hash=""),
                 name="moderation_ban_one_subject",
@@ -245,8 +249,14 @@ class ModerationLogEntryQuerySet(models.QuerySet):
         return self.order_by("-created_at", "-pk")
 
     def public(self):
-        """What readers may see: actions on content, never bans (which concern people, not words)."""
-        return self.filter(ban__isnull=True)
+        """What readers may see: actions on content they can already see, never bans (which concern
+        people, not words), nothing about a post before it is published."""
+        today = timezone.localdate()
+        return self.filter(ban__isnull=True).filter(
+            Q(comment__post__published_on__lte=today)
+            | Q(section__post__published_on__lte=today)
+            | Q(post__published_on__lte=today)
+        )
 
 
 class ModerationLogEntry(models.Model):
@@ -264,6 +274,7 @@ class ModerationLogEntry(models.Model):
         GRANT_REMOVAL_REQUEST = "grant_request", "Removed at the author's request"
         DECLINE_REMOVAL_REQUEST = "decline_request", "Removal request declined"
         SET_POLICY = "set_policy", "Comment policy changed"
+        EDIT_SECTION = "edit_section", "Post text edited"
         BAN = "ban", "Banned"
         LIFT_BAN = "lift_ban", "Ban lifted"
 
@@ -280,11 +291,11 @@ class ModerationLogEntry(models.Model):
     ban = models.ForeignKey(Ban, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     detail = models.CharField(max_length=200, blank=True, help_text="What changed, e.g. the new policy.")
     reason = models.CharField(
-        max_length=LOG_REASON_MAX_LENGTH, blank=True, validators=[no_nul_bytes], help_text="Public."
+        max_length=LOG_REASON_MAX_LENGTH, blank=True, validators=[no_control_characters_in_line], help_text="Public."
     )
     private_note = models.TextField(
         blank=True,
-        validators=[MaxLengthValidator(LOG_NOTE_MAX_LENGTH), no_nul_bytes],
+        validators=[MaxLengthValidator(LOG_NOTE_MAX_LENGTH), no_control_characters],
         help_text="For moderators only; never on the public log.",
     )
 

@@ -3,8 +3,12 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
+import json
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -107,25 +111,84 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
         if transition.needs_open_reports and not open_reports.exists():
             raise ValidationError(f"Comment {current.pk} has no open reports to dismiss.")
         if transition.erases:
-            Comment.objects.filter(pk=current.pk).erase(state=transition.to_state)
-        elif transition.to_state:
-            Comment.objects.filter(pk=current.pk).update(state=transition.to_state)
-        open_reports.update(resolved_at=timezone.now(), resolved_by=moderator)
-        log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
+            erase_comments(
+                comment_ids=[current.pk], state=transition.to_state, action=action, moderator=moderator, reason=reason, note=note
+            )
+        else:
+            if transition.to_state:
+                Comment.objects.filter(pk=current.pk).update(state=transition.to_state)
+            resolve_open_reports(comment_ids=[current.pk], moderator=moderator)
+            log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
         current.refresh_from_db()
         if action == ModerationLogEntry.Action.APPROVE:
             notifications.comment_published(current)
     return current
 
 
-def report_create(*, comment: Comment, reason: str, details: str = "", reporter=None, reporter_key: str) -> Report:
-    """A reader reports a comment; enough open reports hide it until a moderator looks."""
+def erase_comments(
+    *, comment_ids: list[int], state: str, action: str, moderator=None, reason: str = "", note: str = ""
+) -> list[int]:
+    """The one way words leave the site: erase the comments still up, close their reports, log each.
+
+    Every removal (by the author, by a moderator, with an account) comes
+    through here. Comments already gone are left as they are and not logged
+    twice. Returns the ids erased now.
+    """
+    with transaction.atomic():
+        erased = _erase(comment_ids, state=state, moderator=moderator)
+        if erased:
+            entries = [
+                ModerationLogEntry(
+                    action=action,
+                    moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+                    comment_id=pk,
+                    reason=reason.strip(),
+                    private_note=note.strip(),
+                )
+                for pk in erased
+            ]
+            entries[0].full_clean(exclude=["comment"])
+            ModerationLogEntry.objects.bulk_create(entries)
+    return erased
+
+
+def resolve_open_reports(*, comment_ids: list[int], moderator=None) -> int:
+    """Close the open reports on these comments: they were acted on, one way or another."""
+    return Report.objects.open().filter(comment_id__in=comment_ids).update(
+        resolved_at=timezone.now(), resolved_by=moderator if moderator is not None and moderator.is_authenticated else None
+    )
+
+
+def _erase(comment_ids: list[int], *, state: str, moderator) -> list[int]:
+    # Locked and re-read, so two removals at once erase and log a comment once.
+    live = list(
+        Comment.objects.select_for_update()
+        .filter(pk__in=comment_ids)
+        .exclude(state__in=Comment.GONE_STATES)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    Comment.objects.filter(pk__in=live).erase(state=state)
+    resolve_open_reports(comment_ids=live, moderator=moderator)
+    return live
+
+
+def report_create(
+    *, comment: Comment, reason: str, details: str = "", reporter=None, reporter_key: str, origin_key: str = ""
+) -> Report:
+    """A reader reports a comment; reports from enough different people hide it until a moderator looks.
+
+    `reporter_key` allows one report per reader (account or browser);
+    `origin_key` says who stands behind it for the threshold (account or
+    network address), so fresh cookies on one address count once.
+    """
     report = Report(
         comment=comment,
         reason=reason,
         details=details.strip(),
         reporter=reporter if reporter is not None and reporter.is_authenticated else None,
         reporter_key=reporter_key,
+        origin_key=origin_key or reporter_key,
     )
     report.full_clean(exclude=["comment"])
     with transaction.atomic():
@@ -137,10 +200,10 @@ def report_create(*, comment: Comment, reason: str, details: str = "", reporter=
                 report.save()
         except IntegrityError:
             raise ValidationError("You have already reported this comment. The moderators have it.") from None
-        open_count = Report.objects.open().filter(comment=current).count()
-        if current.state == State.PUBLISHED and open_count >= settings.FORUM_REPORTS_TO_HIDE:
+        people = Report.objects.open().filter(comment=current).values("origin_key").distinct().count()
+        if current.state == State.PUBLISHED and people >= settings.FORUM_REPORTS_TO_HIDE:
             Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
-            log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"{open_count} reports")
+            log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports from {people} people")
     return report
 
 
@@ -170,21 +233,57 @@ def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "
     with transaction.atomic():
         current = _lock_open(request)
         if current.comment_id:
-            Comment.objects.filter(pk=current.comment_id).exclude(state__in=Comment.GONE_STATES).erase(
-                state=State.REMOVED_AT_AUTHORS_REQUEST
-            )
-            Report.objects.open().filter(comment_id=current.comment_id).update(
-                resolved_at=timezone.now(), resolved_by=moderator
-            )
+            _erase([current.comment_id], state=State.REMOVED_AT_AUTHORS_REQUEST, moderator=moderator)
         else:
-            section = PostSection.objects.select_for_update().get(pk=current.section_id)
-            section.remove_at_authors_request()
-            section.save(update_fields=["body", "body_html", "heading", "credit", "removed_at_authors_request"])
-            # A piece sent in keeps its words in the editors' inbox too: erase them there as well.
-            Submission.objects.filter(section=section).update(
-                title=REMOVED_AT_AUTHORS_REQUEST_TEXT, text="", credit_name=""
-            )
+            _erase_section(current.section_id)
         return _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
+
+
+def section_remove_at_authors_request(*, section: PostSection, moderator, reason: str = "", note: str = "") -> PostSection:
+    """Take down a piece of a post whose author asked for it without a request on file (the admin's checkbox).
+
+    Erases it as granting a request does, grants any request waiting on it, and logs once.
+    """
+    with transaction.atomic():
+        if PostSection.objects.select_for_update().get(pk=section.pk).removed_at_authors_request:
+            raise ValidationError("That part of the post is already removed.")
+        erased = _erase_section(section.pk)
+        waiting = RemovalRequest.objects.open().filter(section=erased)
+        waiting.update(status=RemovalRequest.Status.GRANTED, decided_by=moderator, decided_at=timezone.now())
+        log_action(action=Action.GRANT_REMOVAL_REQUEST, moderator=moderator, section=erased, reason=reason, note=note)
+    return erased
+
+
+def _erase_section(section_id: int) -> PostSection:
+    """Erase a section's words everywhere they were copied: the post, the editors' inbox, and a title the piece gave its post."""
+    section = PostSection.objects.select_for_update().get(pk=section_id)
+    if section.removed_at_authors_request:
+        return section
+    old_repr = str(section)
+    section.remove_at_authors_request()
+    section.save(update_fields=["body", "body_html", "heading", "credit", "removed_at_authors_request"])
+    submission = Submission.objects.filter(section=section).first()
+    if submission is not None:
+        if submission.created_post:
+            _erase_post_title(section.post_id, old_section_repr=old_repr)
+        Submission.objects.filter(pk=submission.pk).update(title=REMOVED_AT_AUTHORS_REQUEST_TEXT, text="", credit_name="")
+    return section
+
+
+def _erase_post_title(post_id: int, *, old_section_repr: str) -> None:
+    """A post made from a piece carries the sender's title in its title, its address and the admin's history."""
+    post = Post.objects.select_for_update().get(pk=post_id)
+    old_title = post.title
+    post.title = REMOVED_AT_AUTHORS_REQUEST_TEXT
+    post.slug = f"removed-{post.pk}"
+    post.save(update_fields=["title", "slug"])
+    # The admin's own history names objects by their str(); the changes it lists name the sections too.
+    quoted = [json.dumps(text)[1:-1] for text in (old_title, old_section_repr)]
+    for entry in LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Post), object_id=str(post.pk)):
+        message = entry.change_message
+        for text in quoted:
+            message = message.replace(text, REMOVED_AT_AUTHORS_REQUEST_TEXT)
+        LogEntry.objects.filter(pk=entry.pk).update(object_repr=REMOVED_AT_AUTHORS_REQUEST_TEXT, change_message=message)
 
 
 def removal_request_decline(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
@@ -197,6 +296,8 @@ def post_policy_set(*, post: Post, policy: str, moderator, reason: str = "", not
     """Give a post its own comment policy ("" returns it to the site default)."""
     if policy and policy not in CommentPolicy.values:
         raise ValidationError(f"“{policy}” is not a comment policy.")
+    if not post.can_have_policy_set_by(moderator):
+        raise PermissionDenied("Only moderators, and the editor who published a post, set its comment policy.")
     with transaction.atomic():
         current = Post.objects.select_for_update().get(pk=post.pk)
         if current.comment_policy == policy:

@@ -3,13 +3,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import identity
 from forum.models import Comment, Post, PostSection
+from forum.params import page_number, parse_ids, same_site_path
 from forum.throttle import Throttle, client_ip
 
 from . import services
@@ -100,7 +101,7 @@ def comment(request, pk):
             messages.warning(request, " ".join(error.messages))
         else:
             messages.success(request, f"{Action(action).label}: comment {target.pk}.")
-        return redirect(_next_url(request, default=reverse("moderation:comment", args=[target.pk])))
+        return HttpResponseRedirect(_next_url(request, default=reverse("moderation:comment", args=[target.pk])))
     reports = list(target.reports.select_related("reporter").order_by("-created_at"))
     context = {
         "comment": target,
@@ -192,7 +193,7 @@ def moderation_log(request):
     ).newest_first()
     if not is_moderator:
         entries = entries.public()
-    page = Paginator(entries, settings.FORUM_LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(entries, settings.FORUM_LOG_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     return render(request, "moderation/log.html", {"page": page, "is_moderator": is_moderator})
 
 
@@ -217,6 +218,7 @@ def report_comment(request, pk):
                 comment=target,
                 reporter=request.user,
                 reporter_key=identity.reader_key(user=request.user, device=device),
+                origin_key=identity.origin_key(user=request.user, address=client_ip(request)),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -292,9 +294,9 @@ def _decision_from(data) -> tuple[str, list[int], str, str]:
     """(action, ids, reason, note) from one item's button ("approve:12") or the bulk bar."""
     if data.get("act"):
         action, _, pk = data["act"].partition(":")
-        ids = [int(pk)] if pk.isdigit() else []
+        ids = parse_ids([pk])
         return action, ids, data.get(f"reason-{pk}", ""), data.get(f"note-{pk}", "")
-    ids = [int(pk) for pk in data.getlist("selected") if pk.isdigit()]
+    ids = parse_ids(data.getlist("selected"))
     return data.get("bulk", ""), ids, data.get("bulk-reason", ""), data.get("bulk-note", "")
 
 
@@ -313,10 +315,7 @@ def _count_label(count: int, tab: str) -> str:
 
 
 def _next_url(request, *, default: str) -> str:
-    candidate = request.POST.get("next", "")
-    if candidate and url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
-        return candidate
-    return default
+    return same_site_path(request.POST.get("next", ""), request=request) or default
 
 
 def _submitted(request):

@@ -3,6 +3,7 @@ import pytest
 from forum.models import Comment, CommentPolicy
 from forum.services import comment_post
 from moderation.models import ModerationLogEntry
+from tests.browser.conftest import wait_until
 from tests.factories import PASSWORD, make_comment, make_moderator, make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,7 +37,7 @@ def test_a_moderator_clears_a_queue_of_held_comments_with_the_keyboard(live_serv
         assert focused == f"item-{comment.pk}"
         page.keyboard.press(key)
         page.wait_for_load_state("load")
-        page.wait_for_function(f"!document.getElementById('item-{comment.pk}')")
+        wait_until(page, f"!document.getElementById('item-{comment.pk}')")
     assert "Nothing waits here" in page.locator("main").inner_text()
     assert page.locator(".queue-count").inner_text() == "0"
 

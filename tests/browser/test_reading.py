@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.browser.conftest import wait_until
 from tests.factories import make_comment, make_comment_at, make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,9 +26,10 @@ def test_following_a_time_reference_lands_on_the_comment_and_highlights_it(live_
     assert page.evaluate("document.querySelector(':target').id") == f"c{target.pk}"
     assert box.evaluate("node => getComputedStyle(node).backgroundColor") == HIGHLIGHT
     # Bootstrap scrolls smoothly: wait until the target has arrived at the top of the view.
-    page.wait_for_function(
+    wait_until(
+        page,
         "id => { const top = document.getElementById(id).getBoundingClientRect().top; return top >= 0 && top < 200; }",
-        arg=f"c{target.pk}",
+        f"c{target.pk}",
     )
     page.screenshot(path=str(artifacts / "time-reference-followed.png"))
 

@@ -156,7 +156,7 @@ def test_bad_date_is_refused(tmp_path, capsys):
 def test_invalid_comment_text_rolls_back_the_whole_file(tmp_path, capsys):
     comments = "  1. Fine.\n\n    ReplyDelete\n  2. Bad \x00 byte.\n\n    ReplyDelete\n"
     path = write(tmp_path, MINIMAL.format(count="2 comments:", comments=comments))
-    assert f"{path}:12: Null characters are not allowed." in refused(path, capsys)
+    assert f"{path}:12: This text contains control characters (such as a NUL byte)" in refused(path, capsys)
     assert not Post.objects.exists() and not Comment.objects.exists()
 
 

@@ -5,6 +5,7 @@ from datetime import timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -201,3 +202,52 @@ def test_a_malformed_proxy_header_is_not_stored_as_an_address(settings):
     client = Client(HTTP_X_FORWARDED_FOR="not-an-address")
     assert post_comment(client, post, text="Behind a proxy").status_code == 302
     assert Comment.objects.get().ip_address is None
+
+
+def test_a_form_stamp_posts_once_and_not_after_two_hours(client, settings):
+    settings.FORUM_MIN_FORM_SECONDS = 3
+    post = make_post()
+    stamp = form_stamp(time.time() - 20)
+    first = post_comment(client, post, text="Once", form_stamp=stamp)
+    assert first.status_code == 302
+    again = post_comment(Client(), post, text="Twice with the same form", form_stamp=stamp)
+    assert again.status_code == 400 and "already posted a comment" in again.content.decode()
+    assert "Twice with the same form" in again.content.decode()
+    with time_machine.travel(timezone.now() - timedelta(hours=2, minutes=1)):
+        old = form_stamp()
+    stale = post_comment(Client(), post, text="From an old tab", form_stamp=old)
+    assert stale.status_code == 400 and "more than 2 hours ago" in stale.content.decode()
+    assert list(Comment.objects.values_list("text", flat=True)) == ["Once"]
+
+
+def test_a_refused_post_is_not_counted_against_the_poster(settings):
+    """A post turned down (here: closed comments) leaves the flood limit untouched."""
+    settings.FORUM_COMMENTS_PER_POSTER = 2
+    closed, open_post = make_post(comment_policy="closed"), make_post()
+    browser = Client(REMOTE_ADDR="198.51.100.30")
+    for _ in range(3):
+        assert post_comment(browser, closed, text="Knock knock").status_code == 403
+    assert post_comment(browser, open_post, text="First").status_code == 302
+    assert post_comment(browser, open_post, text="Second").status_code == 302
+    assert post_comment(browser, open_post, text="Third").status_code == 429
+
+
+def test_throttles_count_first_and_compare_after():
+    """Each attempt gets its own count, so no burst slips past the limit between a check and a count."""
+    from forum.throttle import Throttle
+
+    throttle = Throttle("test-scope", 3, 60)
+    assert [throttle.attempt("203.0.113.5") for _ in range(5)] == [True, True, True, False, False]
+    throttle.give_back("203.0.113.5")
+    assert throttle.attempt("203.0.113.5") is True
+
+
+def test_concurrent_attempts_never_pass_the_limit():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from forum.throttle import Throttle
+
+    throttle = Throttle("burst-scope", 5, 60)
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(lambda _: throttle.attempt("203.0.113.6"), range(64)))
+    assert results.count(True) == 5

@@ -99,3 +99,21 @@ def test_the_log_pages_through_older_entries(settings, moderator):
     first = Client().get(LOG).content.decode()
     assert first.count('class="log-entry"') == 2 and "Older entries" in first
     assert Client().get(LOG + "?page=2").content.decode().count('class="log-entry"') == 1
+
+
+def test_the_public_log_says_nothing_of_a_post_before_it_is_published(moderator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from moderation.services import post_policy_set
+
+    scheduled = make_post(title="Secret Scoop", published_on=timezone.localdate() + timedelta(days=3))
+    post_policy_set(post=scheduled, policy="closed", moderator=moderator, reason="Embargoed until Friday")
+    public = Client().get(LOG).content.decode()
+    assert "Secret Scoop" not in public and "Embargoed" not in public
+    moderators_view = Client()
+    moderators_view.force_login(moderator)
+    assert "Secret Scoop" in moderators_view.get(LOG).content.decode()
+    type(scheduled).objects.filter(pk=scheduled.pk).update(published_on=timezone.localdate())
+    assert "Secret Scoop" in Client().get(LOG).content.decode()

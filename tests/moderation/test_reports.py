@@ -59,21 +59,21 @@ def test_enough_reports_hide_the_comment_and_log_it_as_automatic(settings):
     settings.FORUM_REPORTS_TO_HIDE = 3
     post = make_post()
     comment = make_comment(post=post, text="Nasty words")
-    for _ in range(2):
-        report(Client(), comment)
+    for address in ("203.0.113.1", "203.0.113.2"):
+        report(Client(REMOTE_ADDR=address), comment)
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.PUBLISHED
-    report(Client(), comment, reason="abuse")
+    report(Client(REMOTE_ADDR="203.0.113.3"), comment, reason="abuse")
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
     entry = ModerationLogEntry.objects.get()
-    assert (entry.action, entry.moderator, entry.detail) == ("hide_after_reports", None, "3 reports")
+    assert (entry.action, entry.moderator, entry.detail) == ("hide_after_reports", None, "Reports from 3 people")
     assert "This comment has been hidden by a moderator." in Client().get(post.get_absolute_url()).content.decode()
 
 
 def test_a_moderator_dismissing_reports_closes_them_and_unhiding_restores_the_comment(settings):
     settings.FORUM_REPORTS_TO_HIDE = 2
     comment = make_comment(text="Disputed but fine")
-    report(Client(), comment)
-    report(Client(), comment)
+    report(Client(REMOTE_ADDR="203.0.113.1"), comment)
+    report(Client(REMOTE_ADDR="203.0.113.2"), comment)
     moderator = Client()
     moderator.force_login(make_moderator("Vitalstatistix"))
     moderator.post(reverse("moderation:queue_act"), {"tab": "reported", "act": f"unhide:{comment.pk}"})
@@ -102,3 +102,19 @@ def test_removed_comments_cannot_be_reported(client):
     assert client.get(report_url(comment)).status_code == 410
     assert report(client, comment).status_code == 410
     assert not Report.objects.exists()
+
+
+def test_fresh_cookies_on_one_address_count_as_one_person(settings):
+    """Three cookie-less browsers behind one address cannot hide a comment on their own."""
+    settings.FORUM_REPORTS_TO_HIDE = 3
+    comment = make_comment(text="Unpopular but fair")
+    for _ in range(5):
+        assert report(Client(REMOTE_ADDR="198.51.100.20"), comment).status_code == 302
+    assert Report.objects.count() == 5
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.PUBLISHED
+    # Members count as people of their own, wherever they are.
+    for handle in ("Getafix", "Obelix"):
+        member = Client(REMOTE_ADDR="198.51.100.20")
+        member.force_login(make_member(handle))
+        report(member, comment)
+    assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN

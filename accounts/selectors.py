@@ -1,0 +1,76 @@
+"""Reads about one member that span the site's models."""
+
+from django.utils import timezone
+
+from forum.models import Comment
+
+# Bumped whenever a field of the download changes meaning or goes away.
+MEMBER_DATA_FORMAT_VERSION = 1
+
+
+def _when(moment) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
+def member_data(user, *, absolute_url) -> dict:
+    """Everything the site keeps about a member that they wrote or chose, for them to download.
+
+    `absolute_url(path)` turns the site's paths into full addresses. Erased
+    words are not kept anywhere, so erased comments come with their state only.
+    """
+    comments = Comment.objects.filter(author=user).select_related("post").order_by("created_at", "pk")
+    return {
+        "format": "forum-member-data",
+        "version": MEMBER_DATA_FORMAT_VERSION,
+        "exported_at": _when(timezone.now()),
+        "profile": {
+            "handle": user.handle,
+            "email": user.email,
+            "joined_at": _when(user.date_joined),
+            "last_login_at": _when(user.last_login),
+            "email_on_replies": user.email_on_replies,
+            "profile_url": absolute_url(user.get_absolute_url()),
+        },
+        "comments": [
+            {
+                "id": comment.pk,
+                "url": absolute_url(comment.get_absolute_url()),
+                "post": comment.post.title,
+                "in_reply_to": comment.parent_id,
+                "state": comment.state,
+                "state_label": comment.get_state_display(),
+                "posted_at": _when(comment.created_at),
+                "edited_at": _when(comment.edited_at),
+                "text": comment.text,
+            }
+            for comment in comments
+        ],
+        "follows": [
+            {"post": follow.post.title, "url": absolute_url(follow.post.get_absolute_url()), "since": _when(follow.created_at)}
+            for follow in user.post_follows.select_related("post").order_by("created_at")
+        ],
+        "pieces_sent": [
+            {
+                "title": piece.title,
+                "text": piece.text,
+                "credit": piece.credit_label,
+                "state": piece.state,
+                "sent_at": _when(piece.submitted_at),
+            }
+            for piece in user.submissions.order_by("submitted_at")
+        ],
+        "reports": [
+            {"comment": report.comment_id, "reason": report.reason, "details": report.details, "reported_at": _when(report.created_at)}
+            for report in user.reports.order_by("created_at")
+        ],
+        "removal_requests": [
+            {
+                "about": request.target_label,
+                "reason": request.reason,
+                "contact": request.contact,
+                "status": request.status,
+                "asked_at": _when(request.created_at),
+            }
+            for request in user.removal_requests.order_by("created_at")
+        ],
+    }

@@ -1,0 +1,57 @@
+"""Headers every response carries, and which pages search engines are asked to leave out.
+
+The Content-Security-Policy itself comes from django-csp (settings.CONTENT_SECURITY_POLICY).
+"""
+
+from django.views.generic import TemplateView
+
+# No page of the forum needs a camera, a microphone, a location or a payment.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+)
+
+# Pages for one person or for the staff: accounts, moderation, the editors' inbox, the admin,
+# private edit and removal links. The public moderation log is the exception.
+PRIVATE_PATH_PREFIXES = ("/admin/", "/accounts/", "/moderation/", "/editors/", "/unsubscribe/")
+PUBLIC_PATHS_UNDER_PRIVATE_PREFIXES = ("/moderation/log/",)
+PRIVATE_PATH_SUFFIXES = ("/edit/", "/remove/")
+
+
+def is_private_page(request) -> bool:
+    path = request.path
+    if path.startswith(PUBLIC_PATHS_UNDER_PRIVATE_PREFIXES):
+        return False
+    return path.startswith(PRIVATE_PATH_PREFIXES) or path.endswith(PRIVATE_PATH_SUFFIXES) or "key" in request.GET
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy on every response; noindex (header, and a meta tag via `request.is_private_page`) on private pages."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.is_private_page = is_private_page(request)
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if request.is_private_page:
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
+robots_txt = TemplateView.as_view(
+    template_name="robots.txt",
+    content_type="text/plain; charset=utf-8",
+    extra_context={"disallowed": PRIVATE_PATH_PREFIXES, "allowed": PUBLIC_PATHS_UNDER_PRIVATE_PREFIXES},
+)
