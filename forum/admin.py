@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
+from moderation.admin import ReadOnlyAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
 from .models import Comment, Post, PostSection
@@ -102,7 +103,7 @@ def _moderation_action(action: str):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ReadOnlyAdmin):
     """Comments to look at and moderate. Nothing here edits or deletes one: "Remove" leaves a tombstone
     and the replies, and every action is logged, as on the moderation pages."""
 
@@ -114,15 +115,6 @@ class CommentAdmin(admin.ModelAdmin):
     fields = ("post", "parent", "author", "author_name", "text", "state", "created_at")
     readonly_fields = fields
     actions = [_moderation_action(action) for action in COMMENT_TRANSITIONS]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Comment", ordering="lft")
     def in_thread(self, comment) -> str:

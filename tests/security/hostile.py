@@ -8,6 +8,15 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent.parent / "data"
 
 
+def as_header(value: str) -> str:
+    """A header arrives as bytes, which WSGI hands over decoded as Latin-1: "²" as itself, "①" as its UTF-8 bytes."""
+    try:
+        value.encode("latin-1")
+        return value
+    except UnicodeEncodeError:
+        return value.encode("utf-8").decode("latin-1")
+
+
 def naughty_strings() -> list[str]:
     return json.loads((DATA / "blns.json").read_text(encoding="utf-8"))
 

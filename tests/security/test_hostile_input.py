@@ -21,18 +21,9 @@ from forum.models import Comment, PostSection
 from forum.forms import form_stamp
 from tests.factories import make_comment, make_member, make_moderator, make_post
 
-from .hostile import XSS_VECTORS, naughty_strings, page_problems, stored_html_problems
+from .hostile import XSS_VECTORS, as_header, naughty_strings, page_problems, stored_html_problems
 
 pytestmark = pytest.mark.django_db
-
-
-def as_header(value: str) -> str:
-    """A header arrives as bytes, which WSGI hands over decoded as Latin-1: "²" as itself, "①" as its UTF-8 bytes."""
-    try:
-        value.encode("latin-1")
-        return value
-    except UnicodeEncodeError:
-        return value.encode("utf-8").decode("latin-1")
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
 
