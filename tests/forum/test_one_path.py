@@ -271,3 +271,51 @@ def test_every_entry_point_posts_through_the_same_checks():
         services.comment_post(post=closed, text="Hello")
     assert refusal.value.status == 403
     assert Comment.objects.count() == 1
+
+
+def _remove_on_the_moderation_page(comment):
+    moderator = Client()
+    moderator.force_login(make_moderator())
+    moderator.post(reverse("moderation:comment", args=[comment.pk]), {"action": "remove", "reason": "Abuse"})
+    return Action.REMOVE
+
+
+def _grant_a_removal_request_in_the_queue(comment):
+    Client().post(reverse("moderation:ask_to_remove_comment", args=[comment.pk]), {"reason": "I wrote it; please take it down."})
+    moderator = Client()
+    moderator.force_login(make_moderator())
+    request = RemovalRequest.objects.get()
+    moderator.post(reverse("moderation:queue_act"), {"tab": "requests", "act": f"grant_request:{request.pk}"})
+    return Action.GRANT_REMOVAL_REQUEST
+
+
+def _delete_the_account_and_its_comments(comment):
+    author = Client()
+    author.force_login(comment.author)
+    author.post(reverse("accounts:delete"), {"comments": "remove", "password": PASSWORD})
+    return Action.REMOVE_BY_AUTHOR
+
+
+def _remove_it_as_its_author(comment):
+    author = Client()
+    author.force_login(comment.author)
+    author.post(reverse("forum:comment_remove", args=[comment.post.slug, comment.pk]))
+    return Action.REMOVE_BY_AUTHOR
+
+
+@pytest.mark.parametrize(
+    "remove",
+    [_remove_on_the_moderation_page, _grant_a_removal_request_in_the_queue, _delete_the_account_and_its_comments, _remove_it_as_its_author],
+)
+def test_every_removal_logs_closes_reports_and_leaves_no_word_behind(remove, client):
+    post = make_post()
+    comment = make_comment(post=post, author=make_member("Getafix"), text="Xylophonic secret")
+    reply = make_comment(parent=comment, text="An answer that stays")
+    report(comment, "203.0.113.9")
+    action = remove(comment)
+    assert Comment.objects.get(pk=comment.pk).is_gone
+    assert Comment.objects.get(pk=reply.pk).state == Comment.State.PUBLISHED
+    assert ModerationLogEntry.objects.filter(comment=comment, action=action).count() == 1
+    assert not Report.objects.open().exists()
+    assert "Xylophonic" not in database_dump()
+    assert not any(visible_everywhere(client, post, "Xylophonic").values())
