@@ -60,21 +60,23 @@ class LoginForm(AuthenticationForm):
         account = name_skeleton(username)
         address = client_ip(self.request)
         by_account, by_address = login_throttles()
-        if by_account.is_exceeded(account) or by_address.is_exceeded(address):
-            raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": by_account.window_minutes},
-            )
-        try:
-            cleaned_data = super().clean()
-        except forms.ValidationError:
-            by_account.record(account)
-            by_address.record(address)
-            raise
+        # Count the try before checking the password, so a burst of parallel guesses cannot
+        # all pass the check before any of them is counted; a good password gives it back.
+        if not by_account.attempt(account):
+            raise self._throttled(by_account)
+        if not by_address.attempt(address):
+            by_account.give_back(account)
+            raise self._throttled(by_address)
+        cleaned_data = super().clean()
+        by_address.give_back(address)
         # The owner got in: earlier slips no longer count against the account.
         by_account.reset(account)
         return cleaned_data
+
+    def _throttled(self, throttle) -> forms.ValidationError:
+        return forms.ValidationError(
+            self.error_messages["throttled"], code="throttled", params={"minutes": throttle.window_minutes}
+        )
 
 
 class DeleteAccountForm(forms.Form):

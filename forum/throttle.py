@@ -19,10 +19,7 @@ class Throttle:
     limit: int
     window_seconds: int
 
-    def is_exceeded(self, subject: str) -> bool:
-        return cache.get(self._key(subject), 0) >= self.limit
-
-    def record(self, subject: str) -> int:
+    def _count(self, subject: str) -> int:
         """Count one event; returns the count in this window, including it."""
         key = self._key(subject)
         # add() is a no-op when the key exists, so concurrent first hits do not reset the count.
@@ -39,13 +36,13 @@ class Throttle:
         Increment first, then compare: two requests at once each see their own
         count, so a burst cannot slip past the limit between a check and a count.
         """
-        if self.record(subject) <= self.limit:
+        if self._count(subject) <= self.limit:
             return True
         self.give_back(subject)
         return False
 
     def give_back(self, subject: str) -> None:
-        """Uncount one attempt that was refused after all."""
+        """Uncount one attempt: refused after all, or a success where only failures count (logins, keys)."""
         try:
             cache.decr(self._key(subject))
         except ValueError:  # the window ended meanwhile: nothing left to give back

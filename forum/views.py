@@ -95,7 +95,8 @@ def comment_author_required(view):
         offered_key = request.POST.get("key") or request.GET.get("key") or ""
         address = client_ip(request)
         throttle = _removal_key_throttle()
-        if offered_key and throttle.is_exceeded(address):
+        # Counted before the key is checked, so parallel guesses cannot slip past; a right key gives it back.
+        if offered_key and not throttle.attempt(address):
             return render(request, "forum/removal_link_throttled.html", status=429)
         comment = (
             Comment.objects.select_related("post", "author")
@@ -104,9 +105,10 @@ def comment_author_required(view):
         )
         key = offered_key or identity.removal_keys_from(request).get(pk, "")
         if comment is not None and comment.is_authored_by(user=request.user, removal_key=key):
+            if offered_key:
+                throttle.give_back(address)
             response = view(request, comment=comment, removal_key=key, offered_key=offered_key)
         elif offered_key:
-            throttle.record(address)
             response = render(request, "forum/removal_link_invalid.html", status=404)
         elif comment is None:
             raise Http404("No such comment.")
