@@ -1,9 +1,8 @@
 """Moderation writes. Each takes its locks, changes the state and writes its log row in one transaction."""
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
-
-import json
 
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
@@ -259,31 +258,31 @@ def _erase_section(section_id: int) -> PostSection:
     section = PostSection.objects.select_for_update().get(pk=section_id)
     if section.removed_at_authors_request:
         return section
-    old_repr = str(section)
     section.remove_at_authors_request()
     section.save(update_fields=["body", "body_html", "heading", "credit", "removed_at_authors_request"])
     submission = Submission.objects.filter(section=section).first()
     if submission is not None:
         if submission.created_post:
-            _erase_post_title(section.post_id, old_section_repr=old_repr)
+            _erase_post_title(section.post_id)
         Submission.objects.filter(pk=submission.pk).update(title=REMOVED_AT_AUTHORS_REQUEST_TEXT, text="", credit_name="")
     return section
 
 
-def _erase_post_title(post_id: int, *, old_section_repr: str) -> None:
+def _erase_post_title(post_id: int) -> None:
     """A post made from a piece carries the sender's title in its title, its address and the admin's history."""
     post = Post.objects.select_for_update().get(pk=post_id)
     old_title = post.title
     post.title = REMOVED_AT_AUTHORS_REQUEST_TEXT
     post.slug = f"removed-{post.pk}"
     post.save(update_fields=["title", "slug"])
-    # The admin's own history names objects by their str(); the changes it lists name the sections too.
-    quoted = [json.dumps(text)[1:-1] for text in (old_title, old_section_repr)]
+    # The admin's own history names the post by its title, and its sections ("Title § 1") in the
+    # JSON list of changes, where the title is escaped as json.dumps escapes it.
+    escaped_title = json.dumps(old_title)[1:-1]
     for entry in LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Post), object_id=str(post.pk)):
-        message = entry.change_message
-        for text in quoted:
-            message = message.replace(text, REMOVED_AT_AUTHORS_REQUEST_TEXT)
-        LogEntry.objects.filter(pk=entry.pk).update(object_repr=REMOVED_AT_AUTHORS_REQUEST_TEXT, change_message=message)
+        LogEntry.objects.filter(pk=entry.pk).update(
+            object_repr=REMOVED_AT_AUTHORS_REQUEST_TEXT,
+            change_message=entry.change_message.replace(escaped_title, REMOVED_AT_AUTHORS_REQUEST_TEXT),
+        )
 
 
 def removal_request_decline(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
