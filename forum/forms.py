@@ -164,22 +164,18 @@ class CommentForm(CommentTextForm):
             raise forms.ValidationError(
                 "This form was incomplete or out of date. Your text is kept below: please post it again."
             ) from None
-        if cache.get(_spent_stamp_key(stamp)):
-            raise forms.ValidationError(
-                "This form has already posted a comment, and each form posts once. "
-                "Your text is kept below: post it again if you meant to."
-            )
         if time.time() - shown_at < minimum:
             raise forms.ValidationError(
                 f"That was faster than anyone types: this form was sent back within {minimum} seconds of being "
                 "shown, which is what spam scripts do. Your text is kept below: post it again."
             )
-
-    def mark_stamp_used(self) -> None:
-        """The form posted its comment: the same stamp cannot post another."""
-        stamp = self.data.get("form_stamp", "")
-        if stamp and settings.FORUM_MIN_FORM_SECONDS:
-            cache.set(_spent_stamp_key(stamp), True, FORM_STAMP_MAX_AGE_SECONDS)
+        # Spent as it is accepted, atomically, so two sends of one form cannot both pass. A
+        # refused post loses nothing by it: the form comes back with a fresh stamp.
+        if not cache.add(_spent_stamp_key(stamp), True, FORM_STAMP_MAX_AGE_SECONDS):
+            raise forms.ValidationError(
+                "This form has already been sent, and each form posts once. "
+                "Your text is kept below: post it again if you meant to."
+            )
 
     def fresh_stamp(self) -> str:
         return form_stamp()

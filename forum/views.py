@@ -268,7 +268,6 @@ def _publish(request, form, *, post, parent=None):
     except ValidationError as error:
         form.refuse(" ".join(error.messages), status=getattr(error, "status", 400))
         return None
-    form.mark_stamp_used()
     if comment.is_pending:
         messages.info(
             request,
