@@ -84,7 +84,7 @@ def removal_keys_from(request) -> dict[int, str]:
     try:
         pairs = json.loads(raw)
         return {int(comment_id): str(key) for comment_id, key in pairs}
-    except (ValueError, TypeError, OverflowError):
+    except (ValueError, TypeError):
         return {}
 
 

@@ -28,9 +28,6 @@ EXCERPT_CHARACTERS = 90
 # What readers see where words were taken down at their author's request, as on the blog.
 REMOVED_AT_AUTHORS_REQUEST_TEXT = "Removed at author's request."
 
-# Every stored text refuses control characters (a NUL byte breaks PostgreSQL, others break XML feeds).
-no_control_characters = refuse_control_characters
-no_control_characters_in_line = refuse_control_characters_in_line
 
 
 class CommentPolicy(models.TextChoices):
@@ -58,7 +55,7 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
-    title = models.CharField(max_length=200, validators=[no_control_characters_in_line])
+    title = models.CharField(max_length=200, validators=[refuse_control_characters_in_line])
     slug = models.SlugField(max_length=200, unique=True)
     published_on = models.DateField(default=timezone.localdate)
     editor = models.ForeignKey(
@@ -110,18 +107,18 @@ class PostSection(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0)
     body = models.TextField(
-        blank=True, validators=[MaxLengthValidator(SECTION_MAX_LENGTH), no_control_characters]
+        blank=True, validators=[MaxLengthValidator(SECTION_MAX_LENGTH), refuse_control_characters]
     )
     body_html = models.TextField(blank=True, editable=False)
     removed_at_authors_request = models.BooleanField(
         default=False,
         help_text="The text is erased and readers see “Removed at author's request.”",
     )
-    heading = models.CharField(max_length=200, blank=True, validators=[no_control_characters_in_line])
+    heading = models.CharField(max_length=200, blank=True, validators=[refuse_control_characters_in_line])
     credit = models.CharField(
         max_length=100,
         blank=True,
-        validators=[no_control_characters_in_line],
+        validators=[refuse_control_characters_in_line],
         help_text="Who sent the piece in, as they asked to be credited: shown as “Sent in by …”.",
     )
 
@@ -235,7 +232,7 @@ class Comment(MPTTModel):
     author_name = models.CharField(
         max_length=AUTHOR_NAME_MAX_LENGTH,
         blank=True,
-        validators=[no_control_characters_in_line],
+        validators=[refuse_control_characters_in_line],
         help_text="An unregistered display name. Empty with no author means Anonymous.",
     )
     author_account_deleted = models.BooleanField(
@@ -250,7 +247,7 @@ class Comment(MPTTModel):
     # A hash of the secret that lets an unregistered author edit or remove the comment.
     removal_key_hash = models.CharField(max_length=64, blank=True, editable=False)
     text = models.TextField(
-        blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), no_control_characters]
+        blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), refuse_control_characters]
     )
     # Sanitised once when the text is written; pages never sanitise on read.
     html = models.TextField(blank=True, editable=False)
@@ -479,11 +476,11 @@ class Submission(models.Model):
         PUBLISHED = "published", "Published"
         DECLINED = "declined", "Declined"
 
-    title = models.CharField(max_length=200, validators=[no_control_characters_in_line])
-    text = models.TextField(validators=[MaxLengthValidator(SECTION_MAX_LENGTH), no_control_characters])
+    title = models.CharField(max_length=200, validators=[refuse_control_characters_in_line])
+    text = models.TextField(validators=[MaxLengthValidator(SECTION_MAX_LENGTH), refuse_control_characters])
     credit = models.CharField(max_length=12, choices=Credit.choices, default=Credit.ANONYMOUS)
     credit_name = models.CharField(
-        max_length=AUTHOR_NAME_MAX_LENGTH, blank=True, validators=[no_control_characters_in_line]
+        max_length=AUTHOR_NAME_MAX_LENGTH, blank=True, validators=[refuse_control_characters_in_line]
     )
     sender = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions"

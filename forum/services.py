@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max
@@ -79,7 +80,7 @@ def comment_post(
     # raise DataError on a NUL byte; SQLite would silently store it) nor counts.
     comment.full_clean()
     refusal = defence.posting_refusal(
-        user=poster if poster is not None else author,
+        user=poster or author or AnonymousUser(),
         author_name=comment.author_name,
         address=ip_address or "",
         device=device or anon_device,

@@ -32,7 +32,7 @@ def address_hash(address: str) -> str:
 
 def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
     subjects = Q()
-    if user is not None and user.is_authenticated:
+    if user.is_authenticated:
         subjects |= Q(kind=Ban.Kind.ACCOUNT, user=user)
     if author_name:
         subjects |= Q(kind=Ban.Kind.NAME, name_key=name_skeleton(author_name))
@@ -46,11 +46,11 @@ def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
 def posting_refusal(*, user, author_name: str, address: str, device: str) -> Refusal | None:
     """Why this poster may not post now (a ban, or too many comments lately), or None.
 
-    `user` is whoever is logged in, whatever name they post under. Rate
+    `user` is whoever is logged in (AnonymousUser if nobody), whatever name they post under. Rate
     limits apply to posts from the web, which carry an address; a post that is
     allowed is counted here, a refused one never.
     """
-    if user is not None and user.has_perm("moderation.moderate_comments"):
+    if user.has_perm("moderation.moderate_comments"):
         return None
     ban = active_ban_for(user=user, author_name=author_name, address=address)
     if ban:
@@ -58,7 +58,7 @@ def posting_refusal(*, user, author_name: str, address: str, device: str) -> Ref
     if not address:
         return None
     limits = [(_comments_per_ip(), address)]
-    poster = f"user:{user.pk}" if user is not None and user.is_authenticated else (f"device:{device}" if device else "")
+    poster = f"user:{user.pk}" if user.is_authenticated else (f"device:{device}" if device else "")
     if poster:
         limits.append((_comments_per_poster(), poster))
     counted = []

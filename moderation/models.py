@@ -11,7 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forum.models import Comment, CommentPolicy, Post, PostSection, no_control_characters, no_control_characters_in_line
+from forum.models import Comment, CommentPolicy, Post, PostSection
+from forum.params import refuse_control_characters, refuse_control_characters_in_line
 
 REASON_MAX_LENGTH = 4000
 CONTACT_MAX_LENGTH = 200
@@ -69,13 +70,13 @@ class RemovalRequest(models.Model):
         PostSection, on_delete=models.CASCADE, null=True, blank=True, related_name="removal_requests"
     )
     reason = models.TextField(
-        validators=[MaxLengthValidator(REASON_MAX_LENGTH), no_control_characters],
+        validators=[MaxLengthValidator(REASON_MAX_LENGTH), refuse_control_characters],
         help_text="What should be removed and why, in the requester's words.",
     )
     contact = models.CharField(
         max_length=CONTACT_MAX_LENGTH,
         blank=True,
-        validators=[no_control_characters_in_line],
+        validators=[refuse_control_characters_in_line],
         help_text="Optional: how moderators can reach the requester. Never shown publicly.",
     )
     requested_by = models.ForeignKey(
@@ -148,7 +149,7 @@ class Report(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=12, choices=Reason.choices)
     details = models.TextField(
-        blank=True, validators=[MaxLengthValidator(REPORT_DETAILS_MAX_LENGTH), no_control_characters]
+        blank=True, validators=[MaxLengthValidator(REPORT_DETAILS_MAX_LENGTH), refuse_control_characters]
     )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="reports"
@@ -204,7 +205,7 @@ class Ban(models.Model):
     reason = models.CharField(
         max_length=LOG_REASON_MAX_LENGTH,
         blank=True,
-        validators=[no_control_characters_in_line],
+        validators=[refuse_control_characters_in_line],
         help_text="Shown to the banned poster.",
     )
     created_by = models.ForeignKey(
@@ -291,11 +292,11 @@ class ModerationLogEntry(models.Model):
     ban = models.ForeignKey(Ban, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     detail = models.CharField(max_length=200, blank=True, help_text="What changed, e.g. the new policy.")
     reason = models.CharField(
-        max_length=LOG_REASON_MAX_LENGTH, blank=True, validators=[no_control_characters_in_line], help_text="Public."
+        max_length=LOG_REASON_MAX_LENGTH, blank=True, validators=[refuse_control_characters_in_line], help_text="Public."
     )
     private_note = models.TextField(
         blank=True,
-        validators=[MaxLengthValidator(LOG_NOTE_MAX_LENGTH), no_control_characters],
+        validators=[MaxLengthValidator(LOG_NOTE_MAX_LENGTH), refuse_control_characters],
         help_text="For moderators only; never on the public log.",
     )
 
