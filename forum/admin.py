@@ -6,7 +6,7 @@ from django.contrib import admin, messages
 from moderation.admin import ReadOnlyAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
-from .models import Comment, Post, PostSection
+from .models import Comment, Label, Post, PostSection
 from .services import section_save
 
 
@@ -15,7 +15,7 @@ class PostSectionForm(forms.ModelForm):
 
     class Meta:
         model = PostSection
-        fields = ("position", "heading", "body", "credit", "removed_at_authors_request")
+        fields = ("position", "heading", "body_format", "body", "credit", "removed_at_authors_request")
 
     def clean(self):
         cleaned = super().clean()
@@ -36,12 +36,21 @@ class PostSectionInline(admin.StackedInline):
     can_delete = False
 
 
+@admin.register(Label)
+class LabelAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
 @admin.register(Post)
 class PostAdmin(admin.ModelAdmin):
-    list_display = ("title", "published_on", "editor", "comment_policy")
+    list_display = ("title", "kind", "published_on", "editor", "comment_policy")
+    list_filter = ("kind", "labels")
     search_fields = ("title",)
     prepopulated_fields = {"slug": ("title",)}
     date_hierarchy = "published_on"
+    filter_horizontal = ("labels",)
     inlines = [PostSectionInline]
 
     def get_readonly_fields(self, request, obj=None):

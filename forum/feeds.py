@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Comment, Post
+from .models import Comment, Label, Post
 from .params import strip_control_characters
 
 SITE_TITLE = "Forum"
@@ -41,10 +41,11 @@ class LatestPostsFeed(_AtomFeed):
     def link(self):
         return reverse("forum:post_list")
 
+    def posts(self):
+        return Post.objects.published().articles().newest_first().select_related("editor").prefetch_related("sections", "labels")
+
     def items(self):
-        return Post.objects.published().newest_first().select_related("editor").prefetch_related("sections")[
-            : settings.FORUM_FEED_ITEMS
-        ]
+        return self.posts()[: settings.FORUM_FEED_ITEMS]
 
     def item_title(self, post):
         return post.title
@@ -56,6 +57,8 @@ class LatestPostsFeed(_AtomFeed):
         )
 
     def item_pubdate(self, post):
+        if post.published_at:  # imported posts keep the time the old blog gave them
+            return post.published_at
         # A post carries a date, not a time: it comes out at the start of that day, in the site's time zone.
         return datetime.combine(post.published_on, time.min, tzinfo=timezone.get_current_timezone())
 
@@ -63,7 +66,27 @@ class LatestPostsFeed(_AtomFeed):
         return self.item_pubdate(post)
 
     def item_author_name(self, post):
-        return post.editor.handle if post.editor else self.author_name
+        return post.editor.handle if post.editor else post.byline or self.author_name
+
+    def item_categories(self, post):
+        return [label.name for label in post.labels.all()]
+
+
+class LabelPostsFeed(LatestPostsFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Label, slug=slug)
+
+    def title(self, label):
+        return f"{SITE_TITLE}: posts labelled “{label.name}”"
+
+    def subtitle(self, label):
+        return f"New posts under the label “{label.name}”."
+
+    def link(self, label):
+        return label.get_absolute_url()
+
+    def items(self, label):
+        return self.posts().filter(labels=label)[: settings.FORUM_FEED_ITEMS]
 
 
 class RecentCommentsFeed(_AtomFeed):

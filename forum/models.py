@@ -18,7 +18,7 @@ from mptt.querysets import TreeQuerySet
 from .identity import hash_removal_key
 from .params import refuse_control_characters, refuse_control_characters_in_line
 from .references import count_reference_links, finish_links
-from .sanitiser import text_to_html
+from .sanitiser import post_html_to_html, text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
 SECTION_MAX_LENGTH = 100_000
@@ -39,10 +39,30 @@ class CommentPolicy(models.TextChoices):
     CLOSED = "closed", "Comments closed"
 
 
+class Label(models.Model):
+    """A topic the editors file posts under, as the blog's labels were ("HMPPS")."""
+
+    name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters_in_line])
+    slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:label_detail", kwargs={"slug": self.slug})
+
+
 class PostQuerySet(models.QuerySet):
     def published(self):
-        """Posts whose publication date has come; later dates are scheduled."""
+        """Posts and pages whose publication date has come; later dates are scheduled."""
         return self.filter(published_on__lte=timezone.localdate())
+
+    def articles(self):
+        """Dated posts, for the home page, labels and the posts feed; not the blog's standing pages."""
+        return self.filter(kind=Post.Kind.POST)
 
     def newest_first(self):
         return self.order_by("-published_on", "-pk")
@@ -55,9 +75,28 @@ class PostQuerySet(models.QuerySet):
 
 
 class Post(models.Model):
+    class Kind(models.TextChoices):
+        POST = "post", "Post"
+        PAGE = "page", "Page (a standing page such as “About”, not listed with the posts)"
+
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.POST)
     title = models.CharField(max_length=200, validators=[refuse_control_characters_in_line])
     slug = models.SlugField(max_length=200, unique=True)
     published_on = models.DateField(default=timezone.localdate)
+    published_at = models.DateTimeField(
+        null=True, blank=True, help_text="The exact publication time, when known (imported posts)."
+    )
+    byline = models.CharField(
+        max_length=100,
+        blank=True,
+        validators=[refuse_control_characters_in_line],
+        help_text="The author as the old blog named them, for imported posts.",
+    )
+    labels = models.ManyToManyField(Label, blank=True, related_name="posts")
+    # Where an imported post came from: the archive's entry id (prefixed by its format)
+    # for idempotent imports, and its old address for permanent redirects (forum.legacy).
+    legacy_id = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
+    legacy_path = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
     editor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -86,6 +125,10 @@ class Post(models.Model):
         return reverse("forum:post_detail", kwargs={"slug": self.slug})
 
     @property
+    def is_page(self) -> bool:
+        return self.kind == self.Kind.PAGE
+
+    @property
     def comments_closed_by_age(self) -> bool:
         """Comments close by themselves FORUM_CLOSE_COMMENTS_AFTER_DAYS after publication (if set)."""
         days = settings.FORUM_CLOSE_COMMENTS_AFTER_DAYS
@@ -104,11 +147,16 @@ class Post(models.Model):
 class PostSection(models.Model):
     """One piece of a post's body: the editor's text or a piece a reader sent in."""
 
+    class Format(models.TextChoices):
+        TEXT = "text", "Text (paragraphs, and the few tags comments allow)"
+        HTML = "html", "HTML (headings, lists, images; sanitised for posts)"
+
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0)
     body = models.TextField(
         blank=True, validators=[MaxLengthValidator(SECTION_MAX_LENGTH), refuse_control_characters]
     )
+    body_format = models.CharField(max_length=8, choices=Format.choices, default=Format.TEXT)
     body_html = models.TextField(blank=True, editable=False)
     removed_at_authors_request = models.BooleanField(
         default=False,
@@ -138,7 +186,7 @@ class PostSection(models.Model):
 
     def set_body(self, body: str) -> None:
         self.body = body
-        self.body_html = text_to_html(body)
+        self.body_html = post_html_to_html(body) if self.body_format == self.Format.HTML else text_to_html(body)
 
     def remove_at_authors_request(self) -> None:
         """Erase the words, not just hide them; the heading and the credit are the sender's too."""
@@ -187,6 +235,7 @@ class CommentQuerySet(TreeQuerySet):
             text="",
             html="",
             author_name="",
+            author_url="",
             anon_tag="",
             anon_fingerprint="",
             removal_key_hash="",
@@ -235,6 +284,12 @@ class Comment(MPTTModel):
         validators=[refuse_control_characters_in_line],
         help_text="An unregistered display name. Empty with no author means Anonymous.",
     )
+    author_url = models.URLField(
+        max_length=300,
+        blank=True,
+        validators=[refuse_control_characters_in_line],
+        help_text="An imported commenter's profile or web address, linked from their name as the old blog did.",
+    )
     author_account_deleted = models.BooleanField(
         default=False,
         help_text="The author deleted their account and chose to leave this comment up.",
@@ -261,6 +316,8 @@ class Comment(MPTTModel):
     # dropped after FORUM_IP_RETENTION_DAYS by `manage.py purge_ip_addresses`.
     ip_address = models.GenericIPAddressField(null=True, blank=True, editable=False)
     state = models.CharField(max_length=24, choices=State.choices, default=State.PUBLISHED)
+    # The archive entry an imported comment came from (prefixed by its format): imports are idempotent.
+    legacy_id = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     # Earlier comments this one mentions by time, tag or handle (forum.references).
     refers_to = models.ManyToManyField(
         "self", symmetrical=False, related_name="referred_by", blank=True, editable=False
@@ -403,6 +460,10 @@ class Comment(MPTTModel):
         errors = {}
         if self.author_id and self.author_name:
             errors["author_name"] = "A comment is either under a handle or under a typed name, not both."
+        if self.author_url and not self.author_name:
+            errors["author_url"] = "Only a comment under a typed name links to its author's address."
+        if self.author_url and not self.author_url.lower().startswith(("http://", "https://")):
+            errors["author_url"] = "An author's address starts with http:// or https://."
         if self.author_id and self.author_account_deleted:
             errors["author"] = "A comment under a live account cannot be marked as from a deleted one."
         if self.is_gone and self.text:

@@ -5,6 +5,10 @@ small set of tags Blogger allowed. Everything else is shown as text, never
 executed. Call `text_to_html` once when text is written and store the result;
 pages render the stored HTML. Swapping bleach for another sanitiser means
 changing this module only.
+
+Posts brought in from an old blog are the editors' HTML: `post_html_to_html`
+keeps its structure (headings, lists, images over http/https, tables) and
+drops everything else, with scripts and styles taken out whole.
 """
 
 import re
@@ -57,3 +61,49 @@ def text_to_html(text: str) -> str:
     paragraphs = [part for part in _PARAGRAPH_BREAK.split(cleaned) if part.strip()]
     html = "".join("<p>" + part.replace("\n", "<br>\n") + "</p>\n" for part in paragraphs)
     return _linker.linkify(html)
+
+
+POST_TAGS = ALLOWED_TAGS | frozenset(
+    {
+        "p", "br", "div", "span", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
+        "u", "s", "strike", "sub", "sup", "small", "hr", "pre", "code", "img", "figure", "figcaption",
+        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    }
+)
+_IMAGE_PREFIXES = ("http:", "https:")
+# Elements whose content is code or styling, never words: removed whole before sanitising
+# (bleach would strip the tags and leave "alert(1)" showing as text).
+_CODE_ELEMENTS = re.compile(
+    r"<(script|style|noscript|iframe|object|embed|template|textarea|select)\b.*?(?:</\1\s*>|\Z)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _allowed_post_attribute(tag: str, name: str, value: str) -> bool:
+    value = value.strip().lower()
+    if tag == "a" and name == "href":
+        # Absolute links, or paths on this site ("/p/about.html"), but not "//elsewhere".
+        return value.startswith(_ABSOLUTE_LINK_PREFIXES) or (value.startswith("/") and not value.startswith(("//", "/\\")))
+    if tag == "img":
+        if name == "src":
+            return value.startswith(_IMAGE_PREFIXES)
+        return name in {"alt", "title", "width", "height"}
+    if tag in {"td", "th"}:
+        return name in {"colspan", "rowspan"}
+    return name == "title"
+
+
+_post_cleaner = bleach.Cleaner(
+    tags=POST_TAGS,
+    attributes=_allowed_post_attribute,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,  # an editor's <font> or <o:p> goes; its words stay
+    strip_comments=True,
+)
+
+
+def post_html_to_html(html: str) -> str:
+    """Sanitise an editor's HTML post body: structure kept, no script, style, event handler or javascript: URL."""
+    if not html.strip():
+        return ""
+    return _post_cleaner.clean(_CODE_ELEMENTS.sub("", html)).strip()

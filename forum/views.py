@@ -15,16 +15,24 @@ from django.views.decorators.csrf import csrf_exempt
 
 from . import identity, notifications, search, services, thread
 from .forms import CommentForm, CommentTextForm
-from .models import Comment, Post
+from .models import Comment, Label, Post
 from .params import page_number
 from .throttle import Throttle, client_ip
 
 
 def post_list(request):
     """Anyone: published posts, newest first, a page at a time."""
-    posts = Post.objects.published().with_comment_counts().newest_first()
+    posts = Post.objects.published().articles().with_comment_counts().newest_first()
     page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
     return render(request, "forum/post_list.html", {"page": page})
+
+
+def label_detail(request, slug):
+    """Anyone: the published posts filed under a label, newest first, a page at a time."""
+    label = get_object_or_404(Label, slug=slug)
+    posts = label.posts.published().articles().with_comment_counts().newest_first()
+    page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
+    return render(request, "forum/label_detail.html", {"label": label, "page": page})
 
 
 def search_results(request):
@@ -181,6 +189,7 @@ def _render_post(request, post, form, status=200):
     context = {
         "post": post,
         "sections": list(post.sections.all()),
+        "labels": list(post.labels.all()),
         "thread": shown,
         "comments": shown.comments,
         "sort_choices": thread.SORT_CHOICES,

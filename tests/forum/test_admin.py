@@ -25,14 +25,17 @@ def test_editor_publishes_a_post_with_sections(editor_client):
             "title": "A New Post",
             "slug": "a-new-post",
             "published_on": "2021-04-01",
+            "kind": "post",
             "editor": "",
             "sections-TOTAL_FORMS": "2",
             "sections-INITIAL_FORMS": "0",
             "sections-MIN_NUM_FORMS": "0",
             "sections-MAX_NUM_FORMS": "1000",
             "sections-0-position": "1",
+            "sections-0-body_format": "text",
             "sections-0-body": "Editor's words with <script>x</script>.\n\nhttps://example.org",
             "sections-1-position": "2",
+            "sections-1-body_format": "text",
             "sections-1-body": "",
             "sections-1-removed_at_authors_request": "on",
         },
@@ -51,10 +54,10 @@ def test_section_with_nul_byte_gets_a_form_error(editor_client):
     response = editor_client.post(
         reverse("admin:forum_post_add"),
         {
-            "title": "Bad", "slug": "bad", "published_on": "2021-04-01", "editor": "",
+            "title": "Bad", "slug": "bad", "published_on": "2021-04-01", "kind": "post", "editor": "",
             "sections-TOTAL_FORMS": "1", "sections-INITIAL_FORMS": "0",
             "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
-            "sections-0-position": "1", "sections-0-body": "nul \x00 byte",
+            "sections-0-position": "1", "sections-0-body_format": "text", "sections-0-body": "nul \x00 byte",
         },
     )
     assert response.status_code == 200

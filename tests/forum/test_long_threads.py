@@ -99,7 +99,7 @@ def test_long_threads_show_the_first_conversations_and_load_more_with_a_fixed_qu
     settings.FORUM_CONVERSATIONS_PER_PAGE = 2
     few = thread_queries(client, post)
     settings.FORUM_CONVERSATIONS_PER_PAGE = 5
-    assert few == thread_queries(client, post) == 7
+    assert few == thread_queries(client, post) == 8
 
 
 def test_a_reference_to_a_comment_on_another_page_links_to_its_permalink_page(client, settings):

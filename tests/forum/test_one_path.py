@@ -110,6 +110,7 @@ def admin_post_data(post, **overrides) -> dict:
         "title": post.title,
         "slug": post.slug,
         "published_on": post.published_on.isoformat(),
+        "kind": post.kind,
         "editor": post.editor_id or "",
         "comment_policy": post.comment_policy,
         "sections-TOTAL_FORMS": len(sections),
@@ -125,6 +126,7 @@ def admin_post_data(post, **overrides) -> dict:
                 f"{prefix}post": post.pk,
                 f"{prefix}position": section.position,
                 f"{prefix}heading": section.heading,
+                f"{prefix}body_format": section.body_format,
                 f"{prefix}body": section.body,
                 f"{prefix}credit": section.credit,
             }

@@ -175,8 +175,8 @@ def test_thread_page_runs_a_fixed_number_of_queries(client):
     assert Comment.objects.filter(post=large).count() == 500
     small_count = thread_queries(client, small)
     large_count = thread_queries(client, large)
-    # post, its sections, the moderation settings, the conversations' trees, the whole thread, its references
-    assert small_count == large_count == 6
+    # post, its sections, its labels, the moderation settings, the conversations' trees, the whole thread, its references
+    assert small_count == large_count == 7
     assert len(nesting(client.get(large.get_absolute_url()).content.decode())) == 500
 
 
@@ -193,7 +193,7 @@ def test_a_members_view_of_a_mixed_thread_stays_at_a_fixed_number_of_queries(cli
     assert page.count('class="remove-link"') == 50  # the member's own comments are marked
     # + session, user, the two permission reads that decide whether moderation actions show,
     # and whether the member follows the post
-    assert thread_queries(client, small) == thread_queries(client, large) == 11
+    assert thread_queries(client, small) == thread_queries(client, large) == 12
 
 
 def test_thread_renders_stored_html_without_sanitising_on_read(client):

@@ -165,7 +165,7 @@ def test_a_policy_changed_in_the_admin_is_logged_too(client):
     response = client.post(
         reverse("admin:forum_post_change", args=[post.pk]),
         {
-            "title": post.title, "slug": post.slug, "published_on": post.published_on.isoformat(),
+            "title": post.title, "slug": post.slug, "published_on": post.published_on.isoformat(), "kind": "post",
             "editor": editor.pk, "comment_policy": CommentPolicy.CLOSED,
             "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0",
         },
