@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "forum.legacy.LegacyAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -80,8 +81,9 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # Bootstrap draws its form icons as data: SVGs from its stylesheet.
-        "img-src": [SELF, "data:"],
+        # Bootstrap draws its form icons as data: SVGs from its stylesheet. Posts imported from
+        # an old blog show their pictures where the blog kept them (only editors' posts carry <img>).
+        "img-src": [SELF, "data:", "https:", "http:"],
         "object-src": [NONE],
         "frame-ancestors": [NONE],
         "base-uri": [SELF],
