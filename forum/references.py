@@ -66,14 +66,18 @@ class EarlierComments:
     def from_rows(cls, rows) -> "EarlierComments":
         """rows: (pk, created_at, handle or None, anon_tag), oldest first."""
         earlier = cls()
-        for pk, created_at, handle, anon_tag in rows:
-            if created_at is not None:
-                earlier.by_minute[minute_label(created_at)].append(pk)
-            if anon_tag:
-                earlier.by_tag[anon_tag.upper()] = pk
-            if handle:
-                earlier.by_handle[handle.lower()] = pk
+        for row in rows:
+            earlier.add(*row)
         return earlier
+
+    def add(self, pk: int, created_at: datetime | None, handle: str | None, anon_tag: str) -> None:
+        """One more comment, later than those added before (imports build the thread this way)."""
+        if created_at is not None:
+            self.by_minute[minute_label(created_at)].append(pk)
+        if anon_tag:
+            self.by_tag[anon_tag.upper()] = pk
+        if handle:
+            self.by_handle[handle.lower()] = pk
 
     def resolve(self, match: re.Match) -> tuple[int, int] | None:
         """The (target id, number of candidates) a mention names, or None when it names nothing."""

@@ -16,7 +16,7 @@ from moderation.policy import rules_for
 from moderation.services import erase_comments, log_action
 
 from . import identity, notifications, references
-from .models import Comment, Post, PostSection, Submission
+from .models import Comment, Label, Post, PostSection, Submission
 from .throttle import storable_ip
 
 
@@ -91,7 +91,7 @@ def comment_post(
     if rules.holds(author=author, has_links=comment.has_links):
         comment.state = Comment.State.PENDING
     with transaction.atomic():
-        _insert_comment(comment, refers_to=targets)
+        insert_comment(comment, refers_to=targets)
         if comment.state == Comment.State.PUBLISHED:
             notifications.comment_published(comment)
     return comment
@@ -149,7 +149,7 @@ def comment_import(
     comment = Comment(post=post, parent=parent, state=state, created_at=created_at)
     comment.set_text(text)
     comment.full_clean()
-    return _insert_comment(comment, refers_to=_link_references(comment))
+    return insert_comment(comment, refers_to=_link_references(comment))
 
 
 def _link_references(comment: Comment) -> list[int]:
@@ -197,7 +197,7 @@ def submission_publish(*, submission: Submission, editor, post: Post | None = No
         current.created_post = post is None
         if post is None:
             post = Post(title=(new_post_title or current.title).strip(), editor=editor)
-            post.slug = _free_slug(post.title)
+            post.slug = free_slug(post.title)
             post.full_clean()
             post.save()
         last = post.sections.aggregate(last=Max("position"))["last"] or 0
@@ -250,7 +250,8 @@ def submission_decline(*, submission: Submission, editor) -> None:
         raise ValidationError("This piece has already been decided on.")
 
 
-def _free_slug(title: str) -> str:
+def free_slug(title: str) -> str:
+    """A web address for a new post from its title (or an old address's name), unique among posts."""
     base = slugify(title)[:180] or "post"
     slug, number = base, 1
     while Post.objects.filter(slug=slug).exists():
@@ -276,7 +277,7 @@ def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
     return next(tag for tag in candidates if tag not in taken)
 
 
-def _insert_comment(comment: Comment, *, refers_to: list[int]) -> Comment:
+def insert_comment(comment: Comment, *, refers_to: list[int]) -> Comment:
     """Write a comment its caller has validated (full_clean) into its tree."""
     with transaction.atomic():
         _lock_tree_for_insert(comment)
@@ -295,12 +296,35 @@ def _lock_tree_for_insert(comment: Comment) -> None:
     MAX + 1. On SQLite the connection's IMMEDIATE transactions already hold
     the database's single write lock.
     """
-    if connection.vendor != "postgresql":
-        return
     if comment.parent_id is None:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
+        lock_new_trees()
+        return
+    if connection.vendor != "postgresql":
         return
     # Read the tree afresh rather than trust the caller's copy of the parent.
     tree_id = Comment.objects.filter(pk=comment.parent_id).values_list("tree_id", flat=True).get()
     list(Comment.objects.select_for_update().filter(tree_id=tree_id, level=0).values_list("pk"))
+
+
+def lock_new_trees() -> None:
+    """Until the transaction ends, no one else starts a comment tree (tree_id is MAX + 1 across the table)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
+
+
+def label_for_name(name: str) -> Label:
+    """The label called `name` (whatever its case), made if the site has none yet."""
+    name = " ".join(name.split())
+    label = Label.objects.filter(name__iexact=name).first()
+    if label is not None:
+        return label
+    base = slugify(name, allow_unicode=True)[:100] or "label"
+    slug, number = base, 1
+    while Label.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base}-{number}"
+    label = Label(name=name, slug=slug)
+    label.full_clean()
+    label.save()
+    return label

@@ -1,0 +1,37 @@
+"""What every import command shares: read a file with a format's reader, write it through the core, report."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from .records import ArchiveError
+from .writer import import_records
+
+
+class ArchiveImportCommand(BaseCommand):
+    format_name = ""
+    keep_order = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help=f"The {self.format_name} file.")
+
+    def read(self, path: Path):
+        """The format's records, one at a time."""
+        raise NotImplementedError
+
+    def check_site(self) -> None:
+        """Refuse with CommandError when the site is not ready for this import."""
+
+    def handle(self, *args, path, **options):
+        path = Path(path)
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file.")
+        self.check_site()
+        self.stdout.write(f"Reading {path} ({path.stat().st_size / 1e6:,.1f} MB) as {self.format_name}…")
+        try:
+            summary = import_records(self.read(path), progress=self.stdout.write, keep_order=self.keep_order)
+        except ArchiveError as error:
+            consequence = " Nothing was imported." if error.nothing_written else ""
+            raise CommandError(f"{path}: refused: {error}.{consequence}") from None
+        for line in summary.lines():
+            self.stdout.write(line)

@@ -1,0 +1,138 @@
+"""WordPress's export (WXR 1.2, Tools → Export) as importer records.
+
+Each <item> is a post, page, attachment, menu entry…; only posts and pages
+come across. wp:status: publish and future are published (a future one on
+its day); draft, pending, private and auto-draft are kept out as drafts;
+trash is skipped as trashed. Comments are inside their item: wp:comment_parent
+names the parent (0: top level), wp:comment_approved is 1 (published), 0
+(held: it waits in the moderation queue here), spam (kept, erased and out of
+sight, so replies under it stay hidden as they were) or trash (a tombstone,
+so its replies keep their place). Times are read from the *_gmt fields,
+which are UTC. Pingbacks and trackbacks come across as comments under the
+linking site's name. WordPress's default category "Uncategorized" is not a
+label anyone chose, so it is left out.
+"""
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+from forum.models import Comment
+
+from .records import (
+    ArchiveError,
+    ImportedComment,
+    ImportedPost,
+    ImportedSection,
+    comment_text_from_html,
+    paragraphs_from_plain_html,
+    path_of,
+)
+from .xmlstream import elements, text
+
+WP = "{http://wordpress.org/export/1.2/}"
+CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+POST_TYPES = {"post": "post", "page": "page"}
+PUBLISHED_STATUSES = {"publish", "future"}
+DRAFT_STATUSES = {"draft", "pending", "private", "auto-draft"}
+COMMENT_STATES = {
+    "1": Comment.State.PUBLISHED,
+    "0": Comment.State.PENDING,
+    "spam": Comment.State.REJECTED,
+    "trash": Comment.State.REMOVED_BY_MODERATOR,
+    "post-trashed": Comment.State.REMOVED_BY_MODERATOR,
+}
+ANONYMOUS_NAMES = {"", "anonymous"}
+DEFAULT_CATEGORY = "uncategorized"
+
+
+def read_wordpress(path: Path) -> Iterator:
+    with path.open("rb") as source:
+        authors: dict[str, str] = {}
+        site = ""
+        for element in elements(source, {"item", f"{WP}author", f"{WP}base_site_url"}):
+            if element.tag == f"{WP}author":
+                authors[text(element.find(f"{WP}author_login"))] = text(element.find(f"{WP}author_display_name"))
+            elif element.tag == f"{WP}base_site_url":
+                site = text(element).strip()
+            else:
+                yield from _item(element, authors, site)
+
+
+def _item(item, authors: dict[str, str], site: str) -> Iterator:
+    kind = POST_TYPES.get(text(item.find(f"{WP}post_type")))
+    if kind is None:
+        return  # attachments, menu entries, revisions, blocks
+    number = text(item.find(f"{WP}post_id")).strip()
+    if not number:
+        raise ArchiveError("an item without a wp:post_id", entry=text(item.find("title"))[:80] or "(untitled item)")
+    key = f"wordpress:{site}:post-{number}"
+    status = text(item.find(f"{WP}status"))
+    skip = "draft" if status in DRAFT_STATUSES else "trashed" if status not in PUBLISHED_STATUSES else ""
+    body = text(item.find(f"{CONTENT}encoded"))
+    creator = text(item.find(f"{DC}creator"))
+    labels = [
+        (category.text or "").strip()
+        for category in item.findall("category")
+        if category.get("domain") in {"category", "post_tag"} and category.get("nicename") != DEFAULT_CATEGORY
+    ]
+    yield ImportedPost(
+        key=key,
+        legacy_id=key,
+        kind=kind,
+        title=text(item.find("title")).strip() or "(untitled)",
+        published_at=_time(item, f"{WP}post_date_gmt", key, fallback="pubDate", required=not skip),
+        slug_hint=unquote(text(item.find(f"{WP}post_name"))),
+        byline=authors.get(creator, creator),
+        labels=list(dict.fromkeys(label for label in labels if label)),
+        sections=[ImportedSection(body=paragraphs_from_plain_html(body))] if body.strip() else [],
+        legacy_path=path_of(text(item.find("link"))) if not skip else "",
+        skip_reason=skip,
+    )
+    for comment in item.findall(f"{WP}comment"):
+        yield _comment(comment, key, site)
+
+
+def _comment(element, post_key: str, site: str) -> ImportedComment:
+    number = text(element.find(f"{WP}comment_id")).strip()
+    key = f"wordpress:{site}:comment-{number}"
+    approved = text(element.find(f"{WP}comment_approved")).strip()
+    state = COMMENT_STATES.get(approved)
+    if state is None:
+        raise ArchiveError(f"unknown wp:comment_approved {approved!r}", entry=key)
+    parent = text(element.find(f"{WP}comment_parent"), "0").strip()
+    name = comment_text_from_html(text(element.find(f"{WP}comment_author")))
+    url = text(element.find(f"{WP}comment_author_url")).strip()
+    anonymous = name.lower() in ANONYMOUS_NAMES
+    gone = state in Comment.GONE_STATES
+    return ImportedComment(
+        key=key,
+        legacy_id=key,
+        post_key=post_key,
+        parent_key=f"wordpress:{site}:comment-{parent}" if parent not in {"", "0"} else "",
+        created_at=_time(element, f"{WP}comment_date_gmt", key),
+        state=state,
+        text="" if gone else comment_text_from_html(text(element.find(f"{WP}comment_content"))),
+        author_name="" if anonymous or gone else name,
+        author_url="" if anonymous or gone or not url.lower().startswith(("http://", "https://")) else url,
+    )
+
+
+def _time(element, tag: str, entry: str, *, fallback: str = "", required: bool = True) -> datetime | None:
+    value = text(element.find(tag)).strip()
+    if value and not value.startswith("0000"):
+        try:
+            return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+        except ValueError:
+            raise ArchiveError(f"{tag.split('}')[-1]} {value!r} is not a time like 2020-10-29 18:30:00", entry=entry) from None
+    if fallback and (value := text(element.find(fallback)).strip()):
+        try:
+            return parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            raise ArchiveError(f"{fallback} {value!r} is not a date", entry=entry) from None
+    if required:
+        raise ArchiveError("no publication time", entry=entry)
+    return None
