@@ -33,8 +33,8 @@ def test_a_moderator_clears_a_queue_of_held_comments_with_the_keyboard(live_serv
 
     # The oldest item has the focus; one key each: approve, approve, reject.
     for comment, key in zip(held, ["a", "a", "r"]):
-        focused = page.evaluate("document.activeElement.id")
-        assert focused == f"item-{comment.pk}"
+        # queue.js moves the focus once the page has loaded: wait for it rather than race it.
+        wait_until(page, "(id) => document.activeElement && document.activeElement.id === id", f"item-{comment.pk}")
         page.keyboard.press(key)
         page.wait_for_load_state("load")
         wait_until(page, f"!document.getElementById('item-{comment.pk}')")
