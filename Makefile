@@ -33,6 +33,8 @@ test-postgres: $(STAMP)
 bench: $(STAMP)
 	$(PY) tests/bench_thread.py
 	$(PY) tests/with_postgres.py $(PY) tests/bench_thread.py
+	$(PY) tests/bench_import.py
+	$(PY) tests/with_postgres.py $(PY) tests/bench_import.py
 
 clean:
 	rm -rf $(VENV) staticfiles tests/artifacts .pytest_cache
