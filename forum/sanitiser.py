@@ -11,7 +11,9 @@ keeps its structure (headings, lists, images over http/https, tables) and
 drops everything else, with scripts and styles taken out whole.
 """
 
+import html
 import re
+from urllib.parse import urlsplit
 
 import bleach
 from bleach.linkifier import Linker
@@ -73,17 +75,25 @@ POST_TAGS = ALLOWED_TAGS | frozenset(
 _IMAGE_PREFIXES = ("http:", "https:")
 # Elements whose content is code or styling, never words: removed whole before sanitising
 # (bleach would strip the tags and leave "alert(1)" showing as text).
+# Only a complete element is removed: one left open is sanitised like the rest (shown as text).
 _CODE_ELEMENTS = re.compile(
-    r"<(script|style|noscript|iframe|object|embed|template|textarea|select)\b.*?(?:</\1\s*>|\Z)",
+    r"<(script|style|noscript|iframe|object|template|textarea|select)(?=[\s/>])[^>]*>.*?</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
+_IGNORED_IN_URLS = re.compile(r"[\t\r\n]")
+
+
+def _is_path_on_this_site(value: str) -> bool:
+    """"/p/about.html", as a browser will read it: no "//elsewhere", however it is encoded."""
+    decoded = _IGNORED_IN_URLS.sub("", html.unescape(value)).strip().replace("\\", "/")
+    parts = urlsplit(decoded)
+    return decoded.startswith("/") and not decoded.startswith("//") and not parts.scheme and not parts.netloc
 
 
 def _allowed_post_attribute(tag: str, name: str, value: str) -> bool:
     value = value.strip().lower()
     if tag == "a" and name == "href":
-        # Absolute links, or paths on this site ("/p/about.html"), but not "//elsewhere".
-        return value.startswith(_ABSOLUTE_LINK_PREFIXES) or (value.startswith("/") and not value.startswith(("//", "/\\")))
+        return value.startswith(_ABSOLUTE_LINK_PREFIXES) or _is_path_on_this_site(value)
     if tag == "img":
         if name == "src":
             return value.startswith(_IMAGE_PREFIXES)

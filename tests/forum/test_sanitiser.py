@@ -64,3 +64,21 @@ def test_bare_urls_are_linkified_with_rel():
 
 def test_quotes_and_ampersands_render_as_text():
     assert text_to_html('Tom & "Jerry" <3') == "<p>Tom &amp; \"Jerry\" &lt;3</p>\n"
+
+
+def test_post_html_keeps_links_on_this_site_but_never_to_another_however_encoded():
+    from forum.sanitiser import post_html_to_html
+
+    assert post_html_to_html('<a href="/p/about.html">About</a>') == '<a href="/p/about.html">About</a>'
+    for sneaky in ["/&#47;evil.example/", "/&#x5c;evil.example", "/&#9;/evil.example", "/\n/evil.example", "//evil.example",
+                   "/\\evil.example", "javascript:alert(1)", "&#106;avascript:alert(1)", "data:text/html,x"]:
+        assert post_html_to_html(f'<a href="{sneaky}">x</a>') == "<a>x</a>", sneaky
+
+
+def test_post_html_drops_code_but_never_the_words_after_an_unclosed_element():
+    from forum.sanitiser import post_html_to_html
+
+    assert post_html_to_html("<p>one</p><script>alert(1)</script><style>p{}</style><p>two</p>") == "<p>one</p><p>two</p>"
+    for odd in ['<embed src="x">', '<iframe src="x"/>', "<style-guide>", '<object data="x"/>']:
+        cleaned = post_html_to_html(f"<p>one</p>{odd}<p>two</p>")
+        assert "one" in cleaned and "two" in cleaned and "<embed" not in cleaned and "<iframe" not in cleaned, odd
