@@ -4,8 +4,8 @@ Readers bookmarked and shared the blog's addresses for years: a post
 (/2020/10/at-odds-with-the-evidence.html), one comment on it
 (…html?showComment=1603998720123, the comment's time in milliseconds),
 a page (/p/about.html), the feeds (/feeds/posts/default, ?alt=rss too;
-/feeds/comments/default; /feeds/<post id>/comments/default), a label
-(/search/label/HMPPS) and a search (/search?q=probation). Imported posts
+/feeds/comments/default; /feeds/<post id>/comments/default; a label's,
+/feeds/posts/default/-/HMPPS), a label (/search/label/HMPPS) and a search (/search?q=probation). Imported posts
 keep their old address and archive id (Post.legacy_path, Post.legacy_id),
 which is what these are looked up by; any other imported address (a
 WordPress permalink) is found by its path alone.
@@ -22,8 +22,9 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from .models import Comment, Label, Post
-from .params import parse_id
+from .params import has_control_characters, parse_id, strip_control_characters
 
+_LABEL_FEED = re.compile(r"^/feeds/posts/(?:default|full|summary)/-/(?P<name>[^/]+)/?$")
 _POSTS_FEED = re.compile(r"^/feeds/posts/(?:default|full|summary)/?$")
 _COMMENTS_FEED = re.compile(r"^/feeds/comments/(?:default|full|summary)/?$")
 _POST_COMMENTS_FEED = re.compile(r"^/feeds/(?P<post_id>[0-9]{1,24})/comments/(?:default|full|summary)/?$")
@@ -34,6 +35,11 @@ MAX_SEARCH_LENGTH = 1000  # the search page answers a long query itself; this on
 
 def legacy_address(path: str, query) -> str | None:
     """Where an old address's words are now, or None when it names nothing we have."""
+    if has_control_characters(path, multiline=False):
+        return None  # no stored address has them, and PostgreSQL refuses a NUL in a query
+    if match := _LABEL_FEED.match(path):
+        label = Label.objects.filter(name=match["name"]).first() or Label.objects.filter(name__iexact=match["name"]).first()
+        return reverse("forum:label_feed", args=[label.slug]) if label else None
     if _POSTS_FEED.match(path):
         return reverse("forum:posts_feed")
     if _COMMENTS_FEED.match(path):
@@ -42,10 +48,10 @@ def legacy_address(path: str, query) -> str | None:
         post = Post.objects.published().filter(legacy_id=f"blogger:{match['post_id']}").first()
         return reverse("forum:post_comments_feed", args=[post.slug]) if post else None
     if match := _LABEL.match(path):
-        label = Label.objects.filter(name__iexact=match["name"]).first()
+        label = Label.objects.filter(name=match["name"]).first() or Label.objects.filter(name__iexact=match["name"]).first()
         return label.get_absolute_url() if label else None
     if _SEARCH.match(path):
-        words = query.get("q", "")[:MAX_SEARCH_LENGTH]
+        words = strip_control_characters(query.get("q", ""))[:MAX_SEARCH_LENGTH]
         # Blogger's "older posts" links are searches by date: the home page lists them.
         return f"{reverse('forum:search')}?{urlencode({'q': words})}" if words else reverse("forum:post_list")
     return _imported_page(path, query)
@@ -89,5 +95,5 @@ class LegacyAddressMiddleware:
         response = self.get_response(request)
         if response.status_code != 404 or request.method not in ("GET", "HEAD"):
             return response
-        target = legacy_address(request.path, request.GET)
+        target = legacy_address(request.path_info, request.GET)
         return HttpResponsePermanentRedirect(target) if target else response

@@ -1,7 +1,7 @@
 """Root URLs: the admin, each app under its own namespace."""
 
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from . import feeds, security, submission_views, views
 
@@ -18,8 +18,8 @@ forum_patterns = [
     path("posts/<slug:slug>/comments/feed/", feeds.PostCommentsFeed(), name="post_comments_feed"),
     path("feeds/posts/", feeds.LatestPostsFeed(), name="posts_feed"),
     path("feeds/comments/", feeds.RecentCommentsFeed(), name="comments_feed"),
-    path("labels/<str:slug>/", views.label_detail, name="label_detail"),
-    path("labels/<str:slug>/feed/", feeds.LabelPostsFeed(), name="label_feed"),
+    re_path(r"^labels/(?P<slug>[-\w]+)/$", views.label_detail, name="label_detail"),
+    re_path(r"^labels/(?P<slug>[-\w]+)/feed/$", feeds.LabelPostsFeed(), name="label_feed"),
     path("posts/<slug:slug>/comments/<int:pk>/", views.comment_detail, name="comment_detail"),
     path("posts/<slug:slug>/comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
     path("posts/<slug:slug>/comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
