@@ -234,7 +234,8 @@ def section_save(*, section: PostSection, editor) -> PostSection:
         section.full_clean()
         section.save()
         edited = before is not None and any(
-            getattr(before, name) != getattr(section, name) for name in ("body", "heading", "credit", "position")
+            getattr(before, name) != getattr(section, name)
+            for name in ("body", "body_format", "heading", "credit", "position")
         )
         if edited:
             log_action(action=ModerationLogEntry.Action.EDIT_SECTION, moderator=editor, section=section)
@@ -314,12 +315,12 @@ def lock_new_trees() -> None:
 
 
 def label_for_name(name: str) -> Label:
-    """The label called `name` (whatever its case), made if the site has none yet."""
-    name = " ".join(name.split())
-    label = Label.objects.filter(name__iexact=name).first()
+    """The label called `name` (else one differing only in case), made if the site has none yet."""
+    name = name.strip()
+    label = Label.objects.filter(name=name).first() or Label.objects.filter(name__iexact=name).first()
     if label is not None:
         return label
-    base = slugify(name, allow_unicode=True)[:100] or "label"
+    base = label_slug_base(name) or "label"
     slug, number = base, 1
     while Label.objects.filter(slug=slug).exists():
         number += 1
@@ -328,3 +329,7 @@ def label_for_name(name: str) -> Label:
     label.full_clean()
     label.save()
     return label
+
+
+def label_slug_base(name: str) -> str:
+    return slugify(name, allow_unicode=True)[:100]

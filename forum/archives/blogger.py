@@ -30,8 +30,10 @@ feed addresses use (/feeds/<id>/comments/default), and the import's key.
 Times keep their offsets; the site shows them in its own time zone.
 """
 
+import html
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -51,6 +53,7 @@ LABEL_SCHEME = "http://www.blogger.com/atom/ns#"
 TAKEOUT_NAMESPACE = "schemas.google.com/blogger/2018"
 CLASSIC_MARKERS = ("schemas.google.com/blogger/2008/kind#", "schemas.google.com/g/2005#kind")
 
+OPENING_BYTES = 65536
 _ENTRY_NUMBER = re.compile(r"[.-](?:post|page)-(\d+)\s*$")
 _REMOVED_TEXTS = {
     "this comment has been removed by the author.": Comment.State.REMOVED_BY_AUTHOR,
@@ -72,25 +75,36 @@ COMMENT_STATUSES = {
 def read_blogger(path: Path) -> Iterator:
     """Either format, or a Takeout .zip holding one blog's feed.atom."""
     if zipfile.is_zipfile(path):
-        with zipfile.ZipFile(path) as archive:
-            # Takeout/Blogger/Blogs/<blog>/feed.atom; Takeout/Blogger/Comments/… are the owner's
-            # comments on other people's blogs, not this blog's.
-            feeds = [name for name in archive.namelist() if name.endswith("/feed.atom") and "/Blogs/" in f"/{name}"]
-            if len(feeds) != 1:
-                found = ", ".join(feeds) if feeds else "none"
-                raise ArchiveError(
-                    f"a Takeout .zip should hold one blog's Blogs/<blog>/feed.atom (found: {found}); "
-                    "unzip it and import the feed.atom of the blog you want"
-                )
-            with archive.open(feeds[0]) as source:
-                yield from _read(source, feeds[0])
+        try:
+            yield from _read_zip(path)
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
+            raise ArchiveError(f"the .zip is damaged ({error}); download it again") from None
         return
     with path.open("rb") as source:
-        yield from _read(source, path.name)
+        opening = source.read(OPENING_BYTES)
+        source.seek(0)
+        yield from _read(source, path.name, opening)
 
 
-def _read(source, name: str) -> Iterator:
-    opening = source.peek(8192)[:8192] if hasattr(source, "peek") else b""
+def _read_zip(path: Path) -> Iterator:
+    with zipfile.ZipFile(path) as archive:
+        # Takeout/Blogger/Blogs/<blog>/feed.atom; Takeout/Blogger/Comments/… are the owner's
+        # comments on other people's blogs, not this blog's.
+        feeds = [name for name in archive.namelist() if name.endswith("/feed.atom") and "/Blogs/" in f"/{name}"]
+        if len(feeds) != 1:
+            found = ", ".join(feeds) if feeds else "none"
+            raise ArchiveError(
+                f"a Takeout .zip should hold one blog's Blogs/<blog>/feed.atom (found: {found}); "
+                "unzip it and import the feed.atom of the blog you want"
+            )
+        with archive.open(feeds[0]) as source:
+            opening = source.read(OPENING_BYTES)
+        with archive.open(feeds[0]) as source:
+            yield from _read(source, feeds[0], opening)
+
+
+def _read(source, name: str, opening: bytes) -> Iterator:
+    """`opening`: the file's first bytes, which say which of the two formats it is."""
     opening = opening.decode("utf-8", "replace")
     if TAKEOUT_NAMESPACE in opening:
         entry = _takeout_entry
@@ -137,7 +151,7 @@ def _post(element, *, key: str, kind: str, skip: str, address: str, labels: list
         key=key,
         legacy_id=key,
         kind=kind,
-        title=" ".join(text(element.find(f"{ATOM}title")).split()) or "(untitled)",
+        title=" ".join(html.unescape(text(element.find(f"{ATOM}title"))).split()) or "(untitled)",
         published_at=_time(element, f"{ATOM}published", key, required=not skip),
         slug_hint=_slug_hint(address),
         byline=text(author.find(f"{ATOM}name")).strip() if author is not None else "",
@@ -179,7 +193,7 @@ def _takeout_entry(element):
             key=key,
             kind="page" if kind == "PAGE" else "post",
             skip="trashed" if binned else POST_STATUSES[status],
-            address=text(element.find(f"{TAKEOUT}filename")).strip(),
+            address=path_of(text(element.find(f"{TAKEOUT}filename"))) if text(element.find(f"{TAKEOUT}filename")).strip() else "",
             labels=[category.get("term", "") for category in element.findall(f"{ATOM}category")],
         )
     if kind == "COMMENT":

@@ -4,12 +4,14 @@ The file lists categories, then threads (one per page the comments were on),
 then posts (the comments), side by side. A post names its thread and parent
 by their dsq:id attributes. Disqus holds no article text: a thread's comments
 go under the post already imported from the same address (a Blogger or
-WordPress import run first), or else under a new post carrying the thread's
+WordPress import run first; WordPress's plugin also names the post's id in
+the thread's <id>), or else under a new post carrying the thread's
 title; threads without comments are left out. isDeleted comments become
 tombstones that keep their replies; isSpam ones are kept erased and out of
 sight; a deleted thread is skipped with all its comments. Times are UTC.
 """
 
+import html
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,13 +44,17 @@ def _id(element, what: str) -> str:
 
 def _thread(element) -> ImportedPost:
     key = f"disqus:thread-{_id(element, 'thread')}"
+    # WordPress's Disqus plugin names a thread "<post id> <shortlink>": the post imported from WordPress.
+    identifier = text(element.find(f"{NS}id")).split()
+    wordpress = [f"wordpress:post-{identifier[0]}"] if len(identifier) == 2 and identifier[0].isdigit() else []
     return ImportedPost(
         key=key,
         legacy_id=key,
-        title=text(element.find(f"{NS}title")).strip() or "(untitled)",
+        title=html.unescape(text(element.find(f"{NS}title"))).strip() or "(untitled)",
         published_at=_time(element, key),
         legacy_path=path_of(text(element.find(f"{NS}link"))),
         attach_by_path=True,
+        attach_to_ids=wordpress,
         skip_reason="trashed" if _flag(element, "isDeleted", key) else "",
     )
 

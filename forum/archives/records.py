@@ -9,7 +9,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from forum.models import AUTHOR_NAME_MAX_LENGTH, Comment
 
@@ -52,10 +52,11 @@ class ImportedPost:
     skip_reason: str = ""  # "draft" or "trashed"
     comment_policy: str = ""
     editor_handle: str = ""
-    published_on: str = ""  # an ISO date, when the archive has a date but no time
+    published_on: str = ""  # the ISO date the site showed (its own export); else published_at's local date
     # A comments-only archive (Disqus) names the page its thread was on: its comments go
     # under the post already imported from that address, when there is one.
     attach_by_path: bool = False
+    attach_to_ids: list[str] = field(default_factory=list)  # …or under the post imported with one of these ids
 
 
 @dataclass
@@ -110,8 +111,11 @@ def comment_text_from_html(markup: str) -> str:
 
 
 def shortened_name(name: str) -> tuple[str, bool]:
-    """A display name that fits the field, and whether it had to be shortened (the summary says so)."""
-    name = " ".join(name.split())
+    """A display name that fits the field, and whether it had to be shortened (the summary says so).
+
+    Line breaks and tabs (a name is one line) become spaces; the rest is kept as written.
+    """
+    name = re.sub(r"[\t\r\n]+", " ", name).strip()
     if len(name) <= AUTHOR_NAME_MAX_LENGTH:
         return name, False
     return name[: AUTHOR_NAME_MAX_LENGTH - 1].rstrip() + "…", True
@@ -134,5 +138,20 @@ def paragraphs_from_plain_html(body: str) -> str:
 
 
 def path_of(address: str) -> str:
-    """The path part of an old address ("/2020/10/slug.html"), query and fragment dropped."""
-    return urlsplit(address.strip()).path
+    """An old address as this site will be asked for it: its decoded path ("/2020/10/slug.html").
+
+    The query is dropped, except on the home page, where WordPress's "plain"
+    permalinks name the post (/?p=1041).
+    """
+    parts = urlsplit(address.strip())
+    path = unquote(parts.path) or "/"
+    if path == "/" and parts.query:
+        return f"/?{parts.query}"
+    return path
+
+
+def path_variants(path: str) -> list[str]:
+    """The path with and without its closing slash: old sites and their links disagree."""
+    if not path or "?" in path:
+        return [path] if path else []
+    return [path, path.rstrip("/")] if path.endswith("/") and path != "/" else [path, path + "/"]

@@ -53,22 +53,31 @@ def export_site(out: IO[str]) -> dict[str, int]:
             counts[record["type"]] += 1
 
     write({"type": "header", "format": FORMAT, "version": VERSION})
+    # Sorted here, not by the database: SQLite and PostgreSQL collate text differently.
     named = set(Comment.objects.filter(author__isnull=False).values_list("author_id", flat=True))
     named |= set(Post.objects.filter(editor__isnull=False).values_list("editor_id", flat=True))
-    for handle, joined in User.objects.filter(pk__in=named).order_by("handle").values_list("handle", "date_joined"):
+    for handle, joined in sorted(User.objects.filter(pk__in=named).values_list("handle", "date_joined")):
         write({"type": "member", "handle": handle, "joined": _time(joined)})
-    for name, slug in Label.objects.order_by("name").values_list("name", "slug"):
+    for name, slug in sorted(Label.objects.values_list("name", "slug")):
         write({"type": "label", "name": name, "slug": slug})
     numbers = iter(range(1, 2**62))
-    posts = Post.objects.order_by("published_on", "slug").select_related("editor").prefetch_related("sections", "labels")
-    for post in posts.iterator(chunk_size=200):
-        write(_post_record(post))
-        ids: dict[int, str] = {}
-        comments = Comment.objects.filter(post=post).select_related("author").order_by("tree_id", "lft")
-        for comment in comments.iterator(chunk_size=2000):
-            ids[comment.pk] = f"c{next(numbers)}"
-            write(_comment_record(comment, post, ids))
+    in_order = [pk for _, _, pk in sorted(Post.objects.values_list("published_on", "slug", "pk"))]
+    posts = Post.objects.select_related("editor").prefetch_related("sections", "labels")
+    for start in range(0, len(in_order), 200):
+        chunk = posts.in_bulk(in_order[start : start + 200])
+        for pk in in_order[start : start + 200]:
+            post = chunk[pk]
+            write(_post_record(post))
+            _write_comments(post, numbers, write)
     return counts
+
+
+def _write_comments(post: Post, numbers, write) -> None:
+    ids: dict[int, str] = {}
+    comments = Comment.objects.filter(post=post).select_related("author").order_by("tree_id", "lft")
+    for comment in comments.iterator(chunk_size=2000):
+        ids[comment.pk] = f"c{next(numbers)}"
+        write(_comment_record(comment, post, ids))
 
 
 def _time(value: datetime | None) -> str | None:
@@ -128,13 +137,15 @@ def _comment_record(comment: Comment, post: Post, ids: dict[int, str]) -> dict:
 
 def read_site_export(lines: IO[str]) -> Iterator:
     """The records of an export file, for forum.archives.writer; ArchiveError names the line that is wrong."""
+    header_seen = False
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             record = json.loads(line)
-            if number == 1:
+            if not header_seen:
                 _check_header(record)
+                header_seen = True
                 continue
             converted = _converted(record)
         except ArchiveError as error:
@@ -143,6 +154,8 @@ def read_site_export(lines: IO[str]) -> Iterator:
             reason = f"missing field {error}" if isinstance(error, KeyError) else str(error)
             raise ArchiveError(f"not a record of this format ({reason})", entry=f"line {number}") from None
         yield converted
+    if not header_seen:
+        raise ArchiveError(f"the file is empty: a {FORMAT} file starts with its header line")
 
 
 def _check_header(record) -> None:

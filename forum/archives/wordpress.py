@@ -1,5 +1,6 @@
 """WordPress's export (WXR 1.2, Tools → Export) as importer records.
 
+WXR 1.0 to 1.2 are read alike (the namespace's version is taken from the file).
 Each <item> is a post, page, attachment, menu entry…; only posts and pages
 come across. wp:status: publish and future are published (a future one on
 its day); draft, pending, private and auto-draft are kept out as drafts;
@@ -13,9 +14,10 @@ linking site's name. WordPress's default category "Uncategorized" is not a
 label anyone chose, so it is left out.
 """
 
+import html
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -32,7 +34,7 @@ from .records import (
 )
 from .xmlstream import elements, text
 
-WP = "{http://wordpress.org/export/1.2/}"
+WP_NAMESPACE = re.compile(rb"http://wordpress\.org/export/1\.[0-9]+/")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 POST_TYPES = {"post": "post", "page": "page"}
@@ -51,26 +53,28 @@ DEFAULT_CATEGORY = "uncategorized"
 
 def read_wordpress(path: Path) -> Iterator:
     with path.open("rb") as source:
+        declared = WP_NAMESPACE.search(source.read(65536))
+        if declared is None:
+            raise ArchiveError(f"{path.name} is not a WordPress export (no WXR namespace http://wordpress.org/export/1.x/)")
+        source.seek(0)
+        wp = "{" + declared[0].decode() + "}"
         authors: dict[str, str] = {}
-        site = ""
-        for element in elements(source, {"item", f"{WP}author", f"{WP}base_site_url"}):
-            if element.tag == f"{WP}author":
-                authors[text(element.find(f"{WP}author_login"))] = text(element.find(f"{WP}author_display_name"))
-            elif element.tag == f"{WP}base_site_url":
-                site = text(element).strip()
+        for element in elements(source, {"item", f"{wp}author"}):
+            if element.tag == f"{wp}author":
+                authors[text(element.find(f"{wp}author_login"))] = text(element.find(f"{wp}author_display_name"))
             else:
-                yield from _item(element, authors, site)
+                yield from _item(element, authors, wp)
 
 
-def _item(item, authors: dict[str, str], site: str) -> Iterator:
-    kind = POST_TYPES.get(text(item.find(f"{WP}post_type")))
+def _item(item, authors: dict[str, str], wp: str) -> Iterator:
+    kind = POST_TYPES.get(text(item.find(f"{wp}post_type")))
     if kind is None:
         return  # attachments, menu entries, revisions, blocks
-    number = text(item.find(f"{WP}post_id")).strip()
+    number = text(item.find(f"{wp}post_id")).strip()
     if not number:
         raise ArchiveError("an item without a wp:post_id", entry=text(item.find("title"))[:80] or "(untitled item)")
-    key = f"wordpress:{site}:post-{number}"
-    status = text(item.find(f"{WP}status"))
+    key = f"wordpress:post-{number}"
+    status = text(item.find(f"{wp}status"))
     skip = "draft" if status in DRAFT_STATUSES else "trashed" if status not in PUBLISHED_STATUSES else ""
     body = text(item.find(f"{CONTENT}encoded"))
     creator = text(item.find(f"{DC}creator"))
@@ -83,56 +87,55 @@ def _item(item, authors: dict[str, str], site: str) -> Iterator:
         key=key,
         legacy_id=key,
         kind=kind,
-        title=text(item.find("title")).strip() or "(untitled)",
-        published_at=_time(item, f"{WP}post_date_gmt", key, fallback="pubDate", required=not skip),
-        slug_hint=unquote(text(item.find(f"{WP}post_name"))),
+        title=html.unescape(text(item.find("title"))).strip() or "(untitled)",
+        published_at=_time(item, f"{wp}post_date_gmt", key, fallback=f"{wp}post_date", required=not skip),
+        slug_hint=unquote(text(item.find(f"{wp}post_name"))),
         byline=authors.get(creator, creator),
         labels=list(dict.fromkeys(label for label in labels if label)),
         sections=[ImportedSection(body=paragraphs_from_plain_html(body))] if body.strip() else [],
         legacy_path=path_of(text(item.find("link"))) if not skip else "",
         skip_reason=skip,
     )
-    for comment in item.findall(f"{WP}comment"):
-        yield _comment(comment, key, site)
+    for comment in item.findall(f"{wp}comment"):
+        yield _comment(comment, key, wp)
 
 
-def _comment(element, post_key: str, site: str) -> ImportedComment:
-    number = text(element.find(f"{WP}comment_id")).strip()
-    key = f"wordpress:{site}:comment-{number}"
-    approved = text(element.find(f"{WP}comment_approved")).strip()
+def _comment(element, post_key: str, wp: str) -> ImportedComment:
+    number = text(element.find(f"{wp}comment_id")).strip()
+    key = f"wordpress:comment-{number}"
+    approved = text(element.find(f"{wp}comment_approved")).strip()
     state = COMMENT_STATES.get(approved)
     if state is None:
         raise ArchiveError(f"unknown wp:comment_approved {approved!r}", entry=key)
-    parent = text(element.find(f"{WP}comment_parent"), "0").strip()
-    name = comment_text_from_html(text(element.find(f"{WP}comment_author")))
-    url = text(element.find(f"{WP}comment_author_url")).strip()
+    parent = text(element.find(f"{wp}comment_parent"), "0").strip()
+    name = comment_text_from_html(text(element.find(f"{wp}comment_author")))
+    url = text(element.find(f"{wp}comment_author_url")).strip()
     anonymous = name.lower() in ANONYMOUS_NAMES
     gone = state in Comment.GONE_STATES
     return ImportedComment(
         key=key,
         legacy_id=key,
         post_key=post_key,
-        parent_key=f"wordpress:{site}:comment-{parent}" if parent not in {"", "0"} else "",
-        created_at=_time(element, f"{WP}comment_date_gmt", key),
+        parent_key=f"wordpress:comment-{parent}" if parent not in {"", "0"} else "",
+        created_at=_time(element, f"{wp}comment_date_gmt", key),
         state=state,
-        text="" if gone else comment_text_from_html(text(element.find(f"{WP}comment_content"))),
+        text="" if gone else comment_text_from_html(text(element.find(f"{wp}comment_content"))),
         author_name="" if anonymous or gone else name,
         author_url="" if anonymous or gone or not url.lower().startswith(("http://", "https://")) else url,
     )
 
 
 def _time(element, tag: str, entry: str, *, fallback: str = "", required: bool = True) -> datetime | None:
-    value = text(element.find(tag)).strip()
-    if value and not value.startswith("0000"):
+    """A *_gmt time, UTC; "0000-00-00 00:00:00" means none. The fallback, the site's local
+    time of a post whose GMT time was never set, is read as UTC too: the export gives no zone."""
+    for name in (tag, fallback):
+        value = text(element.find(name)).strip() if name else ""
+        if not value or value.startswith("0000"):
+            continue
         try:
             return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
         except ValueError:
-            raise ArchiveError(f"{tag.split('}')[-1]} {value!r} is not a time like 2020-10-29 18:30:00", entry=entry) from None
-    if fallback and (value := text(element.find(fallback)).strip()):
-        try:
-            return parsedate_to_datetime(value)
-        except (TypeError, ValueError):
-            raise ArchiveError(f"{fallback} {value!r} is not a date", entry=entry) from None
+            raise ArchiveError(f"{name.split('}')[-1]} {value!r} is not a time like 2020-10-29 18:30:00", entry=entry) from None
     if required:
         raise ArchiveError("no publication time", entry=entry)
     return None

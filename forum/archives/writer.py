@@ -21,18 +21,29 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
 from forum import references, services
 from forum.models import Comment, Label, Post, PostSection
 
-from .records import ArchiveError, ImportedComment, ImportedLabel, ImportedMember, ImportedPost, shortened_name
+from .records import (
+    ArchiveError,
+    ImportedComment,
+    ImportedLabel,
+    ImportedMember,
+    ImportedPost,
+    path_variants,
+    shortened_name,
+)
 from .spool import Spool
 
 BULK_BATCH = 500
+_web_address = URLValidator(schemes=["http", "https"])
 PROGRESS_SECONDS = 2.0
 
 
@@ -52,6 +63,7 @@ class ImportSummary:
     members: int = 0
     labels: set[str] = field(default_factory=set)
     names_shortened: int = 0
+    addresses_dropped: int = 0
     orphans_kept_at_top: int = 0
     seconds: float = 0.0
 
@@ -72,6 +84,8 @@ class ImportSummary:
             lines.append(f"Members: {self.members} accounts made (no password or email: they cannot log in until an administrator sets an email for a password reset).")
         if self.names_shortened:
             lines.append(f"Names shortened to fit: {self.names_shortened}.")
+        if self.addresses_dropped:
+            lines.append(f"Commenters' web addresses that were not valid addresses, left off: {self.addresses_dropped}.")
         if self.orphans_kept_at_top:
             lines.append(
                 f"Replies whose comment is missing from the archive, kept as top-level comments: {self.orphans_kept_at_top}."
@@ -101,12 +115,18 @@ class Progress:
 
 
 def import_records(
-    records: Iterable, *, progress: Callable[[str], None] | None = None, keep_order: bool = False
+    records: Iterable,
+    *,
+    progress: Callable[[str], None] | None = None,
+    keep_order: bool = False,
+    allow_empty: bool = False,
 ) -> ImportSummary:
     """Check every record a reader yields, then write them; raise ArchiveError and write nothing if any is wrong.
 
     Replies are put in time order under their parent, unless `keep_order`
-    (the site's own export, already in thread order).
+    (the site's own export, already in thread order). An archive with no
+    posts or comments is refused (it is almost always the wrong file),
+    unless `allow_empty` (an export of an empty site).
     """
     started = time.monotonic()
     summary = ImportSummary()
@@ -116,9 +136,11 @@ def import_records(
     with Spool() as spool:
         for record in records:
             if isinstance(record, ImportedMember):
+                _check_member(record)
                 members.append(record)
                 continue
             if isinstance(record, ImportedLabel):
+                _check_label(record.name, f"label {record.name[:80]}", slug=record.slug)
                 labels.append(record)
                 continue
             if isinstance(record, ImportedPost):
@@ -126,8 +148,10 @@ def import_records(
             else:
                 _check_comment(record, summary)
             spool.add(record)
-            tick(lambda: f"… read {spool.post_count:,} posts and {spool.comment_count:,} comments")
+            tick(lambda: f"… read {_count(spool.post_count, 'post')} and {_count(spool.comment_count, 'comment')}")
         spool.finish_reading()
+        if not (spool.post_count or spool.comment_count or allow_empty):
+            raise ArchiveError("the file holds no posts, pages or comments in this format")
         _check_shape(spool, keep_order=keep_order)
         _create_members_and_labels(members, labels, summary)
         written = 0
@@ -145,15 +169,42 @@ def import_records(
 def _check_post(record: ImportedPost) -> None:
     if record.published_at is None and not record.published_on and not record.skip_reason:
         raise ArchiveError("the post has no publication time", entry=record.key)
-    post = Post(title=record.title, slug="x", kind=record.kind, byline=record.byline, comment_policy=record.comment_policy)
-    _clean(post, record.key, exclude=["slug", "editor", "labels"])
+    post = Post(
+        title=record.title,
+        slug=record.slug or "x",
+        kind=record.kind,
+        byline=record.byline,
+        comment_policy=record.comment_policy,
+        legacy_id=record.legacy_id,
+        legacy_path=record.legacy_path,
+    )
+    _clean(post, record.key, exclude=["editor", "labels"])
+    positions = set()
     for number, imported in enumerate(record.sections, start=1):
-        section = PostSection(post=post, position=number, body=imported.body, body_format=imported.format,
+        position = imported.position if imported.position is not None else number
+        if position in positions:
+            raise ArchiveError(f"two parts of the post are at position {position}", entry=record.key)
+        positions.add(position)
+        section = PostSection(post=post, position=position, body=imported.body, body_format=imported.format,
                               heading=imported.heading, credit=imported.credit)
         _clean(section, record.key, exclude=["post"], what=f"part {number} of the post")
     for label in record.labels:
-        if not 0 < len(label.strip()) <= 100:
-            raise ArchiveError(f"the label {label[:120]!r} is empty or longer than 100 characters", entry=record.key)
+        _check_label(label, record.key)
+
+
+def _check_label(name: str, entry: str, *, slug: str = "") -> None:
+    label = Label(name=name.strip(), slug=slug or services.label_slug_base(name) or "label")
+    if not label.name:
+        raise ArchiveError("a label with no name", entry=entry)
+    _clean(label, entry, exclude=[], what=f"the label {name[:80]!r}")
+
+
+def _check_member(record: ImportedMember) -> None:
+    user = User(handle=record.handle)
+    try:
+        user.clean_fields(exclude=["password", "email", "handle_key"])
+    except ValidationError as error:
+        raise ArchiveError("; ".join(error.messages), entry=f"member {record.handle[:40]}") from None
 
 
 def _check_comment(record: ImportedComment, summary: ImportSummary) -> None:
@@ -165,19 +216,35 @@ def _check_comment(record: ImportedComment, summary: ImportSummary) -> None:
     summary.names_shortened += shortened
     if not record.author_name:
         record.author_url = ""
+    elif record.author_url and not _is_web_address(record.author_url):
+        # An old blog's odd address ("http://", spaces, an underscore in the host) is dropped, not the archive.
+        record.author_url = ""
+        summary.addresses_dropped += 1
     comment = Comment(
         state=record.state,
         author_name=record.author_name,
         author_url=record.author_url,
         author_account_deleted=record.author_account_deleted,
+        anon_tag=record.anon_tag,
         created_at=record.created_at,
+        legacy_id=record.legacy_id,
     )
+    if len(record.anon_tag) > Comment._meta.get_field("anon_tag").max_length:
+        raise ArchiveError(f"the anonymous tag {record.anon_tag[:20]!r} is too long", entry=record.key)
     comment.text = record.text  # the sanitiser runs once, when the comment is written
     _clean(comment, record.key, exclude=["post", "parent", "author", "lft", "rght", "tree_id", "level"])
     if comment.is_gone and record.text:
         raise ArchiveError("a removed comment keeps no text", entry=record.key)
     if not comment.is_gone and not record.text.strip():
         raise ArchiveError("the comment has no text", entry=record.key)
+
+
+def _is_web_address(value: str) -> bool:
+    try:
+        _web_address(value)
+    except ValidationError:
+        return False
+    return len(value) <= Comment._meta.get_field("author_url").max_length
 
 
 def _clean(instance, entry: str, *, exclude: list[str], what: str = "") -> None:
@@ -255,7 +322,8 @@ def _conversations(
         reached += 1
         stack.extend(shape.children.get(comment.key, ()))
     if reached != len(comments):
-        looped = next(c for c in comments if c.parent_key in keys and c.key not in _reachable(shape))
+        reachable = _reachable(shape)
+        looped = next(c for c in comments if c.key not in reachable)
         raise ArchiveError("the comment's replies go round in a circle (it is its own ancestor)", entry=looped.key)
     return shape
 
@@ -275,7 +343,7 @@ def _reachable(shape: _Conversations) -> set[str]:
 def _create_members_and_labels(members: list[ImportedMember], labels: list[ImportedLabel], summary: ImportSummary) -> None:
     with transaction.atomic():
         for imported in labels:
-            if Label.objects.filter(name__iexact=imported.name).exists():
+            if Label.objects.filter(name=imported.name).exists():
                 continue
             label = Label(name=imported.name, slug=imported.slug)
             try:
@@ -308,16 +376,14 @@ def _write_post(record: ImportedPost, comments: list[ImportedComment], summary: 
         return
     try:
         with transaction.atomic():
-            post = Post.objects.filter(legacy_id=record.legacy_id).first() if record.legacy_id else None
-            if post is None and record.attach_by_path and record.legacy_path:
-                post = Post.objects.filter(legacy_path=record.legacy_path).order_by("pk").first()
+            post = _existing_post(record)
             is_new = post is None
             if is_new:
                 post = _create_post(record, summary)
             else:
                 summary.posts_already_imported += 1
             _write_comments(post, comments, summary, post_is_new=is_new, keep_order=keep_order)
-    except (ValidationError, DatabaseError) as error:
+    except (ValidationError, DatabaseError, ValueError) as error:
         messages = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         raise ArchiveError(
             f"the post could not be written ({messages}); the posts before it are imported whole, "
@@ -327,12 +393,28 @@ def _write_post(record: ImportedPost, comments: list[ImportedComment], summary: 
         ) from error
 
 
+def _existing_post(record: ImportedPost) -> Post | None:
+    """The post this record was imported as before, or (a comments-only archive) the one it attaches to."""
+    if record.legacy_id:
+        post = Post.objects.filter(legacy_id=record.legacy_id).first()
+        if post is not None:
+            return post
+    if not record.attach_by_path:
+        return None
+    if record.attach_to_ids:
+        post = Post.objects.filter(legacy_id__in=record.attach_to_ids).order_by("pk").first()
+        if post is not None:
+            return post
+    variants = path_variants(record.legacy_path)
+    return Post.objects.filter(legacy_path__in=variants).order_by("pk").first() if variants else None
+
+
 def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
     published_at = record.published_at
-    if published_at is not None:
-        published_on = timezone.localdate(published_at)
-    else:
+    if record.published_on:  # the date the site showed, kept as it was (the site's own export)
         published_on = date.fromisoformat(record.published_on)
+    else:
+        published_on = timezone.localdate(published_at)
     post = Post(
         kind=record.kind,
         title=record.title,
@@ -349,7 +431,9 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
     post.save()
     for position, imported in enumerate(record.sections, start=1):
         section = PostSection(
-            post=post, position=imported.position or position, body=imported.body, body_format=imported.format,
+            post=post,
+            position=imported.position if imported.position is not None else position,
+            body=imported.body, body_format=imported.format,
             heading=imported.heading, credit=imported.credit, removed_at_authors_request=imported.removed,
         )
         services.section_save(section=section, editor=None)
@@ -366,7 +450,7 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
 def _write_comments(
     post: Post, records: list[ImportedComment], summary: ImportSummary, *, post_is_new: bool, keep_order: bool
 ) -> None:
-    known = set()
+    known: set[str] = set()
     keys = [record.legacy_id for record in records if record.legacy_id]
     for start in range(0, len(keys), BULK_BATCH):
         known.update(Comment.objects.filter(legacy_id__in=keys[start : start + BULK_BATCH]).values_list("legacy_id", flat=True))
@@ -375,14 +459,18 @@ def _write_comments(
     if not new:
         return
     existing_parents = {}
-    outside = sorted({r.parent_key for r in new if r.parent_key and r.parent_key not in {n.key for n in new}})
+    new_keys = {record.key for record in new}
+    outside = sorted({r.parent_key for r in new if r.parent_key and r.parent_key not in new_keys})
     for start in range(0, len(outside), BULK_BATCH):
         rows = Comment.objects.filter(post=post, legacy_id__in=outside[start : start + BULK_BATCH])
         existing_parents.update(dict(rows.values_list("legacy_id", "pk")))
     shape = _conversations(new, existing_parents, keep_order=keep_order)
     summary.orphans_kept_at_top += shape.orphans
-    handles = {r.author_handle for r in new if r.author_handle}
-    members = {user.handle.lower(): user for user in User.objects.filter(handle__in=handles)} if handles else {}
+    handles = {r.author_handle.lower() for r in new if r.author_handle}
+    members = {}
+    if handles:
+        for user in User.objects.annotate(lowered=Lower("handle")).filter(lowered__in=handles):
+            members[user.handle.lower()] = user
     written = _write_new_trees(post, shape, members) + _write_under_existing(post, shape, members)
     _link_mentions(post, written, had_comments=not post_is_new)
     for comment in written:

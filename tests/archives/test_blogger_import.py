@@ -278,8 +278,16 @@ def test_files_that_are_not_blogger_archives_are_refused_clearly(tmp_path):
         "<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>&b;</feed>",
         encoding="utf-8",
     )
+    damaged = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(damaged, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.write(TAKEOUT, "Takeout/Blogger/Blogs/One/feed.atom")
+    data = bytearray(damaged.read_bytes())
+    data[200:260] = bytes(60)  # inside the compressed feed
+    damaged.write_bytes(bytes(data))
     for path, reason in [
         (not_xml, "is not a Blogger export"),
+        (damaged, "the .zip is damaged"),
+        (tmp_path, "this is a folder"),
         (several, "should hold one blog's Blogs/<blog>/feed.atom"),
         (entity_bomb, "uses XML features an archive never needs"),
         (tmp_path / "missing.atom", "no such file"),
@@ -298,3 +306,21 @@ def test_imported_posts_and_comments_are_found_by_search_with_plain_snippets(cli
     assert "<mark>reunification</mark>" in page.lower() or "<mark>Reunification</mark>" in page
     comments = client.get("/search/?q=late+night").content.decode()
     assert "Late night thoughts" in comments.replace("<mark>", "").replace("</mark>", "")
+
+
+def test_long_imports_say_how_far_they_have_got(monkeypatch):
+    from forum.archives import writer
+
+    monkeypatch.setattr(writer, "PROGRESS_SECONDS", 0)  # every step is "long" here
+    output = import_blogger(TAKEOUT)
+    assert "… read 0 posts and 1 comment\n" in output  # Takeout lists comments before their posts
+    assert "… wrote 1 of 5 posts" in output and "… wrote 5 of 5 posts" in output
+    assert output.index("… wrote 5 of 5 posts") < output.index("Posts: 2 imported")
+
+
+def test_odd_paths_at_old_addresses_are_plain_404s(client):
+    import_blogger(TAKEOUT)
+    for path in ["/anything%00", "/search/label/%00", "/labels/%00/", "/labels/%00/feed/", "/2020/10/x%00.html",
+                 "/search?q=%00"]:
+        assert client.get(path).status_code in {404, 301}, path
+    assert client.get("/feeds/posts/default/-/Probation%20Reform")["Location"] == "/labels/probation-reform/feed/"

@@ -128,7 +128,7 @@ def test_a_post_the_database_fails_to_write_stops_the_import_there_and_keeps_the
     monkeypatch.setattr(services, "section_save", disk_full_at_post_b)
     with pytest.raises(CommandError) as refused:
         run("import_wordpress", WORDPRESS)
-    assert "entry wordpress:https://example-blog.org:post-1187" in str(refused.value)
+    assert "entry wordpress:post-1187" in str(refused.value)
     assert "No space left on device" in str(refused.value)
     assert "the posts before it are imported whole" in str(refused.value)
     assert Post.objects.get(slug="at-odds-with-the-evidence").comments.count() == 11
@@ -139,3 +139,44 @@ def test_a_post_the_database_fails_to_write_stops_the_import_there_and_keeps_the
     again = run("import_wordpress", WORDPRESS)
     assert "Posts: 1 imported, 1 already here." in again and "Pages: 1 imported." in again
     assert Comment.objects.filter(text="Nothing to add").exists()
+
+
+def wordpress_export(tmp_path: Path, **replacements) -> Path:
+    text = WORDPRESS.read_text(encoding="utf-8")
+    for old, new in replacements.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_plain_permalinks_older_wxr_versions_entities_and_odd_addresses(client, tmp_path):
+    path = wordpress_export(
+        tmp_path,
+        **{
+            "http://wordpress.org/export/1.2/": "http://wordpress.org/export/1.1/",
+            "<link>https://example-blog.org/2020/10/29/at-odds-with-the-evidence/</link>": "<link>https://example-blog.org/?p=1041</link>",
+            "<title><![CDATA[At Odds With The Evidence]]></title>": "<title><![CDATA[At Odds &amp; Evens]]></title>",
+            "<wp:comment_author_url>http://netnipper.example.org</wp:comment_author_url>": "<wp:comment_author_url>http://</wp:comment_author_url>",
+        },
+    )
+    summary = run("import_wordpress", path)
+    assert "Commenters' web addresses that were not valid addresses, left off: 1." in summary
+    post = Post.objects.get(legacy_id="wordpress:post-1041")
+    assert post.title == "At Odds & Evens" and post.legacy_path == "/?p=1041"
+    assert Comment.objects.get(author_name="Netnipper").author_url == ""
+    # Disqus finds the post by the WordPress id its plugin put in the thread's <id>, whatever the address.
+    run("import_disqus", DISQUS)
+    assert post.comments.filter(legacy_id__startswith="disqus:").count() == 9
+
+
+def test_files_of_the_wrong_kind_are_refused(tmp_path):
+    rss = tmp_path / "feed.xml"
+    rss.write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>", encoding="utf-8")
+    with pytest.raises(CommandError, match="is not a WordPress export"):
+        run("import_wordpress", rss)
+    empty_disqus = tmp_path / "disqus.xml"
+    empty_disqus.write_text("<?xml version='1.0'?><disqus xmlns='http://disqus.com'></disqus>", encoding="utf-8")
+    with pytest.raises(CommandError, match="holds no posts, pages or comments"):
+        run("import_disqus", empty_disqus)

@@ -137,3 +137,43 @@ def test_a_file_cut_off_halfway_leaves_nothing(tmp_path):
         call_command("import_site", str(cut))
     assert (Post.objects.count(), Comment.objects.count(), Label.objects.count()) == (0, 0, 0)
     assert not ModerationLogEntry.objects.exists()
+
+
+def test_a_file_that_is_not_utf8_is_refused_clearly(tmp_path):
+    path = tmp_path / "latin1.jsonl"
+    path.write_bytes('{"type": "header", "format": "forum-site-export", "version": 1}\n{"title": "Caf\xe9"}\n'.encode("latin-1"))
+    with pytest.raises(CommandError, match="not UTF-8 text"):
+        call_command("import_site", str(path))
+
+
+def test_the_round_trip_keeps_what_editors_and_posters_wrote_exactly(tmp_path):
+    from datetime import UTC, date, datetime
+
+    from forum.models import PostSection
+
+    post = make_post(title="Edge cases", body="First part")
+    PostSection.objects.filter(post=post).update(position=0)
+    services.section_save(section=PostSection(post=post, position=1, body="Second part"), editor=None)
+    # An editor moved the date without touching the imported time.
+    Post.objects.filter(pk=post.pk).update(published_at=datetime(2020, 1, 1, 23, 30, tzinfo=UTC), published_on=date(2020, 1, 3))
+    post.labels.add(services.label_for_name("foo"))
+    from forum.models import Label as LabelModel
+
+    capital = LabelModel.objects.create(name="Foo", slug="foo-capital")
+    post.labels.add(capital)
+    make_comment(post=post, text="Two  spaces  inside", author_name="Bob  Smith")
+    first = export(tmp_path / "first.jsonl")
+    empty_database()
+    call_command("import_site", str(tmp_path / "first.jsonl"), stdout=StringIO())
+    assert export(tmp_path / "second.jsonl") == first
+    assert Comment.objects.get().author_name == "Bob  Smith"
+    assert sorted(Label.objects.values_list("name", "slug")) == [("Foo", "foo-capital"), ("foo", "foo")]
+
+
+def test_an_empty_site_exports_and_imports_and_an_empty_file_is_refused(tmp_path):
+    export(tmp_path / "nothing.jsonl")
+    call_command("import_site", str(tmp_path / "nothing.jsonl"), stdout=StringIO())
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="the file is empty"):
+        call_command("import_site", str(empty))

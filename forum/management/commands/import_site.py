@@ -9,6 +9,7 @@ class Command(ArchiveImportCommand):
     help = "Read a file written by export_site into an empty site."
     format_name = "site export (JSON Lines)"
     keep_order = True
+    allow_empty = True  # an export of a site with nothing on it yet
 
     def check_site(self):
         if Post.objects.exists() or Comment.objects.exists():
