@@ -220,18 +220,10 @@ def _check_comment(record: ImportedComment, summary: ImportSummary) -> None:
         # An old blog's odd address ("http://", spaces, an underscore in the host) is dropped, not the archive.
         record.author_url = ""
         summary.addresses_dropped += 1
-    comment = Comment(
-        state=record.state,
-        author_name=record.author_name,
-        author_url=record.author_url,
-        author_account_deleted=record.author_account_deleted,
-        anon_tag=record.anon_tag,
-        created_at=record.created_at,
-        legacy_id=record.legacy_id,
-    )
+    comment = _unsaved_comment(record)
     if len(record.anon_tag) > Comment._meta.get_field("anon_tag").max_length:
         raise ArchiveError(f"the anonymous tag {record.anon_tag[:20]!r} is too long", entry=record.key)
-    comment.text = record.text  # the sanitiser runs once, when the comment is written
+    # The sanitiser runs once, when the comment is written; the fields are checked here.
     _clean(comment, record.key, exclude=["post", "parent", "author", "lft", "rght", "tree_id", "level"])
     if comment.is_gone and record.text:
         raise ArchiveError("a removed comment keeps no text", entry=record.key)
@@ -490,7 +482,14 @@ def _comment(post: Post, record: ImportedComment, members: dict) -> Comment:
         author = members.get(record.author_handle.lower())
         if author is None:
             raise ValidationError(f"comment {record.key} names the member {record.author_handle}, who has no account here")
-    comment = Comment(
+    comment = _unsaved_comment(record, post=post, author=author)
+    comment.set_text(record.text)
+    return comment
+
+
+def _unsaved_comment(record: ImportedComment, *, post: Post | None = None, author=None) -> Comment:
+    """The comment a record describes, without its tree position or HTML."""
+    return Comment(
         post=post,
         author=author,
         author_name=record.author_name,
@@ -501,9 +500,8 @@ def _comment(post: Post, record: ImportedComment, members: dict) -> Comment:
         edited_at=record.edited_at,
         state=record.state,
         legacy_id=record.legacy_id,
+        text=record.text,
     )
-    comment.set_text(record.text)
-    return comment
 
 
 def _write_new_trees(post: Post, shape: _Conversations, members: dict) -> list[Comment]:
