@@ -256,10 +256,10 @@ def _check_shape(spool: Spool, *, keep_order: bool) -> None:
         if post.skip_reason:
             continue
         comments = spool.comments_of(post.key)
-        _conversations(comments, _existing_parents(post.key, comments, spool), keep_order=keep_order)
+        _conversations(comments, _existing_parents(comments, spool), keep_order=keep_order)
 
 
-def _existing_parents(post_key: str, comments: list[ImportedComment], spool: Spool) -> dict[str, int]:
+def _existing_parents(comments: list[ImportedComment], spool: Spool) -> dict[str, int]:
     """Parents named by these comments that are not among them: already imported ones, by their key."""
     keys = {comment.key for comment in comments}
     outside = {comment.parent_key for comment in comments if comment.parent_key and comment.parent_key not in keys}
@@ -268,10 +268,14 @@ def _existing_parents(post_key: str, comments: list[ImportedComment], spool: Spo
         if elsewhere is not None:
             child = next(c.key for c in comments if c.parent_key == parent_key)
             raise ArchiveError(f"the comment replies to {parent_key}, a comment on another post", entry=child)
-    found = {}
-    outside = sorted(outside)
-    for start in range(0, len(outside), BULK_BATCH):
-        rows = Comment.objects.filter(legacy_id__in=outside[start : start + BULK_BATCH])
+    return _imported_comments(outside)
+
+
+def _imported_comments(legacy_ids, **filters) -> dict[str, int]:
+    """The comments already imported under these archive ids: {archive id: pk}, asked in batches."""
+    wanted, found = sorted(legacy_ids), {}
+    for start in range(0, len(wanted), BULK_BATCH):
+        rows = Comment.objects.filter(legacy_id__in=wanted[start : start + BULK_BATCH], **filters)
         found.update(dict(rows.values_list("legacy_id", "pk")))
     return found
 
@@ -442,20 +446,16 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
 def _write_comments(
     post: Post, records: list[ImportedComment], summary: ImportSummary, *, post_is_new: bool, keep_order: bool
 ) -> None:
-    known: set[str] = set()
-    keys = [record.legacy_id for record in records if record.legacy_id]
-    for start in range(0, len(keys), BULK_BATCH):
-        known.update(Comment.objects.filter(legacy_id__in=keys[start : start + BULK_BATCH]).values_list("legacy_id", flat=True))
+    known = _imported_comments(record.legacy_id for record in records if record.legacy_id)
     summary.comments_already_imported += len(known)
     new = [record for record in records if record.legacy_id not in known]
     if not new:
         return
-    existing_parents = {}
     new_keys = {record.key for record in new}
-    outside = sorted({r.parent_key for r in new if r.parent_key and r.parent_key not in new_keys})
-    for start in range(0, len(outside), BULK_BATCH):
-        rows = Comment.objects.filter(post=post, legacy_id__in=outside[start : start + BULK_BATCH])
-        existing_parents.update(dict(rows.values_list("legacy_id", "pk")))
+    # Replies to comments imported before: only ever under this post's own comments.
+    existing_parents = _imported_comments(
+        {r.parent_key for r in new if r.parent_key and r.parent_key not in new_keys}, post=post
+    )
     shape = _conversations(new, existing_parents, keep_order=keep_order)
     summary.orphans_kept_at_top += shape.orphans
     handles = {r.author_handle.lower() for r in new if r.author_handle}
