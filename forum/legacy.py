@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
+from .archives.records import path_variants
 from .models import Comment, Label, Post
 from .params import has_control_characters, parse_id, strip_control_characters
 
@@ -38,7 +39,7 @@ def legacy_address(path: str, query) -> str | None:
     if has_control_characters(path, multiline=False):
         return None  # no stored address has them, and PostgreSQL refuses a NUL in a query
     if match := _LABEL_FEED.match(path):
-        label = Label.objects.filter(name=match["name"]).first() or Label.objects.filter(name__iexact=match["name"]).first()
+        label = Label.objects.named(match["name"])
         return reverse("forum:label_feed", args=[label.slug]) if label else None
     if _POSTS_FEED.match(path):
         return reverse("forum:posts_feed")
@@ -48,7 +49,7 @@ def legacy_address(path: str, query) -> str | None:
         post = Post.objects.published().filter(legacy_id=f"blogger:{match['post_id']}").first()
         return reverse("forum:post_comments_feed", args=[post.slug]) if post else None
     if match := _LABEL.match(path):
-        label = Label.objects.filter(name=match["name"]).first() or Label.objects.filter(name__iexact=match["name"]).first()
+        label = Label.objects.named(match["name"])
         return label.get_absolute_url() if label else None
     if _SEARCH.match(path):
         words = strip_control_characters(query.get("q", ""))[:MAX_SEARCH_LENGTH]
@@ -58,8 +59,7 @@ def legacy_address(path: str, query) -> str | None:
 
 
 def _imported_page(path: str, query) -> str | None:
-    candidates = [path, path + "/"] if not path.endswith("/") else [path, path.rstrip("/")]
-    post = Post.objects.published().filter(legacy_path__in=candidates).order_by("pk").first()
+    post = Post.objects.published().filter(legacy_path__in=path_variants(path)).order_by("pk").first()
     if post is None:
         return None
     milliseconds = parse_id(query.get("showComment", ""))

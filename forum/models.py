@@ -39,11 +39,19 @@ class CommentPolicy(models.TextChoices):
     CLOSED = "closed", "Comments closed"
 
 
+class LabelQuerySet(models.QuerySet):
+    def named(self, name: str) -> "Label | None":
+        """The label called exactly `name`, else one differing only in case ("hmpps" in an old link)."""
+        return self.filter(name=name).first() or self.filter(name__iexact=name).first()
+
+
 class Label(models.Model):
     """A topic the editors file posts under, as the blog's labels were ("HMPPS")."""
 
     name = models.CharField(max_length=100, unique=True, validators=[refuse_control_characters_in_line])
     slug = models.SlugField(max_length=120, unique=True, allow_unicode=True)
+
+    objects = LabelQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -112,7 +112,7 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
     best: dict[int, tuple[float, str]] = {pk: (1.0, "") for pk in titles}
     for post_id, rank, snippet in sections:
         current_rank, current_snippet = best.get(post_id, (0.0, ""))
-        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(unescape(strip_tags(snippet))))
+        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(_plain_text(snippet)))
     posts = Post.objects.in_bulk(list(best))
     ordered = sorted(best, key=lambda pk: (-best[pk][0], -pk))
     return Results(
@@ -137,7 +137,7 @@ def _word_search(query: str, offset: int, limit: int) -> Results:
     comment_rows = list(comments.newest_first()[offset : offset + limit])
     best: dict[int, str] = {}
     for section in sections.order_by("-post__published_on", "position")[: settings.FORUM_SEARCH_POST_RESULTS]:
-        best.setdefault(section.post_id, _snippet_around(unescape(strip_tags(section.body)), words))
+        best.setdefault(section.post_id, _snippet_around(_plain_text(section.body), words))
     for pk in titles.values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]:
         best.setdefault(pk, "")
     posts = Post.objects.in_bulk(list(best))
@@ -161,6 +161,11 @@ def _snippet_around(text: str, words: list[str]) -> str:
         piece += "…"
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
     return _highlighted(pattern.sub(lambda match: f"{_START}{match[0]}{_STOP}", piece))
+
+
+def _plain_text(html: str) -> str:
+    """A section's words without its markup: imported posts keep their HTML in `body`."""
+    return unescape(strip_tags(html))
 
 
 def _highlighted(marked_text: str) -> str:

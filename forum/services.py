@@ -253,9 +253,13 @@ def submission_decline(*, submission: Submission, editor) -> None:
 
 def free_slug(title: str) -> str:
     """A web address for a new post from its title (or an old address's name), unique among posts."""
-    base = slugify(title)[:180] or "post"
+    return _unused_slug(Post.objects, slugify(title)[:180] or "post")
+
+
+def _unused_slug(rows, base: str) -> str:
+    """`base`, or `base-2`, `base-3`… : the first no row has yet."""
     slug, number = base, 1
-    while Post.objects.filter(slug=slug).exists():
+    while rows.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug
@@ -317,15 +321,10 @@ def lock_new_trees() -> None:
 def label_for_name(name: str) -> Label:
     """The label called `name` (else one differing only in case), made if the site has none yet."""
     name = name.strip()
-    label = Label.objects.filter(name=name).first() or Label.objects.filter(name__iexact=name).first()
+    label = Label.objects.named(name)
     if label is not None:
         return label
-    base = label_slug_base(name) or "label"
-    slug, number = base, 1
-    while Label.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    label = Label(name=name, slug=slug)
+    label = Label(name=name, slug=_unused_slug(Label.objects, label_slug_base(name) or "label"))
     label.full_clean()
     label.save()
     return label

@@ -23,16 +23,18 @@ from .throttle import Throttle, client_ip
 def post_list(request):
     """Anyone: published posts, newest first, a page at a time."""
     posts = Post.objects.published().articles().with_comment_counts().newest_first()
-    page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
-    return render(request, "forum/post_list.html", {"page": page})
+    return render(request, "forum/post_list.html", {"page": _page_of_posts(request, posts)})
 
 
 def label_detail(request, slug):
     """Anyone: the published posts filed under a label, newest first, a page at a time."""
     label = get_object_or_404(Label, slug=slug)
     posts = label.posts.published().articles().with_comment_counts().newest_first()
-    page = Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
-    return render(request, "forum/label_detail.html", {"label": label, "page": page})
+    return render(request, "forum/label_detail.html", {"label": label, "page": _page_of_posts(request, posts)})
+
+
+def _page_of_posts(request, posts):
+    return Paginator(posts, settings.FORUM_POSTS_PER_PAGE).get_page(page_number(request.GET.get("page")))
 
 
 def search_results(request):

@@ -186,7 +186,7 @@ def _check_post(record: ImportedPost) -> None:
             raise ArchiveError(f"two parts of the post are at position {position}", entry=record.key)
         positions.add(position)
         section = PostSection(post=post, position=position, body=imported.body, body_format=imported.format,
-                              heading=imported.heading, credit=imported.credit)
+                              heading=imported.heading, credit=imported.credit, removed_at_authors_request=imported.removed)
         _clean(section, record.key, exclude=["post"], what=f"part {number} of the post")
     for label in record.labels:
         _check_label(label, record.key)
@@ -220,15 +220,8 @@ def _check_comment(record: ImportedComment, summary: ImportSummary) -> None:
         # An old blog's odd address ("http://", spaces, an underscore in the host) is dropped, not the archive.
         record.author_url = ""
         summary.addresses_dropped += 1
-    comment = _unsaved_comment(record)
-    if len(record.anon_tag) > Comment._meta.get_field("anon_tag").max_length:
-        raise ArchiveError(f"the anonymous tag {record.anon_tag[:20]!r} is too long", entry=record.key)
-    # The sanitiser runs once, when the comment is written; the fields are checked here.
-    _clean(comment, record.key, exclude=["post", "parent", "author", "lft", "rght", "tree_id", "level"])
-    if comment.is_gone and record.text:
-        raise ArchiveError("a removed comment keeps no text", entry=record.key)
-    if not comment.is_gone and not record.text.strip():
-        raise ArchiveError("the comment has no text", entry=record.key)
+    # The sanitiser runs once, when the comment is written; here the model checks the fields and the text.
+    _clean(_unsaved_comment(record), record.key, exclude=["post", "parent", "author", "lft", "rght", "tree_id", "level"])
 
 
 def _is_web_address(value: str) -> bool:
@@ -240,10 +233,15 @@ def _is_web_address(value: str) -> bool:
 
 
 def _clean(instance, entry: str, *, exclude: list[str], what: str = "") -> None:
+    """The model's own checks (its fields, then clean()), before anything is written."""
     try:
         instance.clean_fields(exclude=exclude)
+        instance.clean()
     except ValidationError as error:
-        reasons = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        if hasattr(error, "error_dict"):
+            reasons = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
+        else:
+            reasons = "; ".join(error.messages)
         raise ArchiveError(f"{what + ': ' if what else ''}{reasons}", entry=entry) from None
 
 
