@@ -4,7 +4,7 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from .forms import HandleFormMixin
 from .models import User
-from .services import account_delete
+from .services import account_delete, handle_changed
 
 
 class HandleUserCreationForm(HandleFormMixin, UserCreationForm):
@@ -32,6 +32,11 @@ class HandleUserAdmin(UserAdmin):
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("handle", "email", "password1", "password2")}),)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and "handle" in form.changed_data:
+            handle_changed(user=obj)
 
     # Deleting a member here is the same erasure as deleting an account from its own page.
     def delete_model(self, request, obj):

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from forum import fragments
 from forum.models import Comment
 from moderation.models import ModerationLogEntry
 from moderation.services import erase_comments
@@ -21,7 +22,9 @@ def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -
     with transaction.atomic():
         comments = Comment.objects.filter(author=user)
         if keep_comments and not deleted_by_other:
+            ids = list(comments.values_list("pk", flat=True))
             comments.update(author=None, author_account_deleted=True)
+            fragments.refresh(fragments.affected_by(ids))
         else:
             erase_comments(
                 comment_ids=list(comments.values_list("pk", flat=True)),
@@ -31,3 +34,9 @@ def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -
                 reason=DELETED_BY_ADMINISTRATOR_REASON if deleted_by_other else "",
             )
         user.delete()
+
+
+def handle_changed(*, user: User) -> None:
+    """An administrator renamed a member: their comments, and those showing them, name them anew."""
+    with transaction.atomic():
+        fragments.refresh(fragments.affected_by(Comment.objects.filter(author=user).values_list("pk", flat=True)))

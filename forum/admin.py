@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from moderation.admin import ReadOnlyAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
+from . import fragments
 from .models import Comment, Label, Post, PostSection
 from .services import section_save
 
@@ -41,6 +42,21 @@ class LabelAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
+
+    # Posts show their labels: their cached pages go stale with a label's name.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fragments.posts_changed(obj.posts.all())
+
+    def delete_model(self, request, obj):
+        posts = list(obj.posts.values_list("pk", flat=True))
+        super().delete_model(request, obj)
+        fragments.posts_changed(Post.objects.filter(pk__in=posts))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # would skip delete_model above
+        return actions
 
 
 @admin.register(Post)
@@ -92,6 +108,11 @@ class PostAdmin(admin.ModelAdmin):
         # A removal may have erased the post's own title (a piece published as a post): the admin's
         # message and its history entry, written after this, must name the post as it is now.
         form.instance.refresh_from_db(fields=["title", "slug"])
+
+    def save_related(self, request, form, formsets, change):
+        # Last of the admin's writes (the post, its labels, its sections): readers' cached pages go stale.
+        super().save_related(request, form, formsets, change)
+        fragments.posts_changed(Post.objects.filter(pk=form.instance.pk))
 
 
 def _moderation_action(action: str):

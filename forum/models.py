@@ -17,7 +17,7 @@ from mptt.querysets import TreeQuerySet
 
 from .identity import hash_removal_key
 from .params import refuse_control_characters, refuse_control_characters_in_line
-from .references import count_reference_links, finish_links
+from .references import count_reference_links, finish_links, minute_of_day
 from .sanitiser import post_html_to_html, text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
@@ -75,10 +75,13 @@ class PostQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_on", "-pk")
 
-    def with_comment_counts(self):
-        """Annotate `comment_count`: what readers see in the thread, tombstones included."""
+    def with_counted_comments(self):
+        """Annotate `counted_comments`: the comments readers see, tombstones included, counted afresh.
+
+        Pages read `Post.comment_count`, kept current on every change; this is its definition.
+        """
         return self.annotate(
-            comment_count=Count("comments", filter=~Q(comments__state__in=Comment.UNLISTED_STATES))
+            counted_comments=Count("comments", filter=~Q(comments__state__in=Comment.UNLISTED_STATES))
         )
 
 
@@ -120,6 +123,12 @@ class Post(models.Model):
         help_text="Empty: the site-wide default set under Moderation settings.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Kept current by forum.fragments in the transaction of every change a reader can see:
+    # the home page reads the count instead of counting, and cached pages key on the version.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    thread_version = models.PositiveBigIntegerField(default=1, editable=False)
+    # Pages of the thread oldest first (forum.paging): with one, a comment's link needs no lookup.
+    page_count = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PostQuerySet.as_manager()
 
@@ -314,6 +323,12 @@ class Comment(MPTTModel):
     )
     # Sanitised once when the text is written; pages never sanitise on read.
     html = models.TextField(blank=True, editable=False)
+    # The comment as every reader sees it (forum.fragments), rebuilt by each change
+    # that alters it; a version older than FRAGMENT_VERSION is rebuilt when next read.
+    fragment = models.TextField(blank=True, editable=False)
+    fragment_version = models.PositiveSmallIntegerField(default=0, editable=False)
+    # The posting time's minute of the day on the site's clock, for "@anon 19:12" lookups.
+    posted_minute = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -343,13 +358,18 @@ class Comment(MPTTModel):
         indexes = [
             models.Index(fields=["tree_id", "lft"], name="forum_comment_tree_lft"),
             models.Index(fields=["post", "tree_id", "lft"], name="forum_comment_thread"),
+            models.Index(fields=["post", "posted_minute"], name="forum_comment_minute"),
+            models.Index(fields=["post", "anon_tag"], name="forum_comment_anon_tag"),
         ]
 
     def __str__(self) -> str:
         return f"Comment {self.pk} on {self.post_id}"
 
     def get_absolute_url(self) -> str:
-        return f"{self.post.get_absolute_url()}#c{self.pk}"
+        """The comment on its page of the whole thread (forum.paging), so the link lands on it."""
+        from .paging import thread_url
+
+        return thread_url(self)
 
     @property
     def anchor(self) -> str:
@@ -463,6 +483,13 @@ class Comment(MPTTModel):
     def set_text(self, text: str) -> None:
         self.text = text
         self.html = text_to_html(text)
+
+    def save(self, *args, **kwargs):
+        self.posted_minute = minute_of_day(self.created_at)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "created_at" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "posted_minute"}
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         errors = {}

@@ -97,6 +97,37 @@ def minute_label(moment: datetime) -> str:
     return f"{timezone.localtime(moment):%H:%M}"
 
 
+def minute_of_day(moment: datetime | None) -> int | None:
+    """The minute a comment was posted on the site's clock (19:12 is 1152), stored for mention lookups."""
+    if moment is None:
+        return None
+    local = timezone.localtime(moment)
+    return local.hour * 60 + local.minute
+
+
+@dataclass
+class Named:
+    """Everything a text could be naming: the minutes, tags and handles to look up (a superset: cheap to find)."""
+
+    minutes: set[int] = field(default_factory=set)
+    tags: set[str] = field(default_factory=set)
+    handles: set[str] = field(default_factory=set)
+
+
+def named_in(html: str) -> Named:
+    named = Named()
+    for match in _MENTION.finditer(html):
+        if match["tag"]:
+            named.tags.add(match["tag"].upper())
+        elif match["handle"]:
+            named.handles.add(match["handle"].lower())
+        else:
+            hour = match["colon_hour"] or match["dot_hour"] or match["bare_hour"]
+            minute = match["colon_minute"] or match["dot_minute"] or match["bare_minute"]
+            named.minutes.add(int(hour) * 60 + int(minute))
+    return named
+
+
 def _plausible(match: re.Match, text_before: str, text_after: str) -> bool:
     """Rule out numbers that only look like times: years, decimals, prices, clock times with seconds."""
     if match["tag"] or match["handle"] or match["prefix"]:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -15,7 +15,7 @@ from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services import erase_comments, log_action
 
-from . import identity, notifications, references
+from . import fragments, identity, notifications, references
 from .models import Comment, Label, Post, PostSection, Submission
 from .throttle import storable_ip
 
@@ -125,8 +125,10 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
         ):
             current.state = Comment.State.PENDING
         current.full_clean()
+        shown_before = fragments.affected_by([current.pk])
         current.save(update_fields=["text", "html", "edited_at", "state"])
         current.refers_to.set(targets)
+        fragments.refresh(shown_before | fragments.affected_by([current.pk]))
     return current
 
 
@@ -160,8 +162,15 @@ def _link_references(comment: Comment) -> list[int]:
     """
     if comment.created_at is None or not references.may_mention(comment.html):
         return []
+    # Only the comments posted at the minutes named (or under the tags and handles named),
+    # found through indexes, however long the thread.
+    named = references.named_in(comment.html)
+    wanted = Q(posted_minute__in=named.minutes) | Q(anon_tag__in=named.tags)
+    for handle in named.handles:
+        wanted |= Q(author__handle__iexact=handle)
     rows = (
         Comment.objects.filter(post=comment.post, created_at__lt=comment.created_at)
+        .filter(wanted)
         .listed()
         .exclude(pk=comment.pk)
         .oldest_first()
@@ -239,6 +248,7 @@ def section_save(*, section: PostSection, editor) -> PostSection:
         )
         if edited:
             log_action(action=ModerationLogEntry.Action.EDIT_SECTION, moderator=editor, section=section)
+        fragments.posts_changed(Post.objects.filter(pk=section.post_id))
     return section
 
 
@@ -289,6 +299,7 @@ def insert_comment(comment: Comment, *, refers_to: list[int]) -> Comment:
         comment.save()
         if refers_to:
             comment.refers_to.add(*refers_to)
+        fragments.refresh(fragments.affected_by([comment.pk]))
     return comment
 
 

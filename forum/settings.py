@@ -114,7 +114,10 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        # Connections are kept between requests (opening one costs PostgreSQL a process)
+        # and checked before reuse, so a restarted database costs one failed check, not an error.
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "600")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -240,7 +243,8 @@ FORUM_IP_RETENTION_DAYS = int(os.environ.get("FORUM_IP_RETENTION_DAYS", "30"))
 FORUM_QUEUE_PAGE_SIZE = 50
 # Long threads: top-level comments (with all their replies) per page, and how
 # deep replies nest before "continue this thread" opens a page of their own.
-FORUM_CONVERSATIONS_PER_PAGE = int(os.environ.get("FORUM_CONVERSATIONS_PER_PAGE", "200"))
+# A thread page holds at most this many comments (forum.paging): whole conversations while they fit.
+FORUM_COMMENTS_PER_PAGE = int(os.environ.get("FORUM_COMMENTS_PER_PAGE", "500"))
 FORUM_MAX_REPLY_DEPTH = 8
 FORUM_FEED_ITEMS = 50
 # Reply emails wait this long (the edit window), so they carry final words and skip removed ones.

@@ -1,48 +1,77 @@
 """One reader's view of a thread: which comments, in what order, and what each offers this reader.
 
-The thread page and the comment permalink page both come through here, so a
-comment looks and behaves the same on both. Every attribute a template reads
-is set on every comment: reversing URLs per comment, and the template's
-lookups of missing attributes, were half the page's time (make bench).
+The page is put together from each comment's stored fragment (forum.fragments)
+in one pass over one query's rows, adding only what depends on the reader:
+Reply, their own Edit and Remove, moderators' buttons (one shared form per
+page), the private removal link once. "New" marks are added afterwards by
+`mark_new`, the same way for a page built now and one from the cache
+(forum.pagecache). Report and "Ask to remove" are on each comment's own page
+(the ¶ link) and added beside Reply by thread.js.
 """
 
-from collections import Counter
+import re
 from dataclasses import dataclass, field
+from datetime import timedelta
+from html import escape
 
 from django.conf import settings
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.safestring import SafeString, mark_safe
 
 from moderation.models import Report
 from moderation.services import actions_allowed
 
-from . import identity, references
+from . import fragments, identity
 from .models import Comment, Post
-from .selectors import conversation_tree_ids, thread_for_readers
+from .paging import plan_for
 
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"
 SORT_CHOICES = {OLDEST_FIRST: "Oldest first", NEWEST_FIRST: "Newest first"}
+
+# Where the "N new since your last visit" line goes; filled in per request by `mark_new`.
+NEW_SINCE_VISIT_SLOT = "<!--new-since-visit-->"
+
+_ROW_FIELDS = (
+    "pk", "parent_id", "level", "lft", "rght", "state", "fragment", "fragment_version",
+    "author_id", "removal_key_hash", "created_at",
+)  # fmt: skip
+
+
+@dataclass
+class Row:
+    pk: int
+    parent_id: int | None
+    level: int
+    lft: int
+    rght: int
+    state: str
+    fragment: str
+    fragment_version: int
+    author_id: int | None
+    removal_key_hash: str
+    created_at: object
 
 
 @dataclass
 class Thread:
     """What a thread or permalink page shows one reader."""
 
-    comments: list[Comment]
+    html: SafeString
     comment_count: int
-    root_level: int = 0
     sort: str = OLDEST_FIRST
     page_number: int = 1
     page_count: int = 1
-    ancestors: list[Comment] = field(default_factory=list)
-    root: Comment | None = None
-    new_comments: list[Comment] = field(default_factory=list)
+    # Comments whose words this page shows, in page order (pk, not the reader's own): candidates for "new".
+    readable_ids: list[int] = field(default_factory=list)
     newest_comment_id: int = 0
-
-    @property
-    def is_partial(self) -> bool:
-        return self.page_count > 1 or self.root is not None
+    root: Comment | None = None
+    ancestors_html: SafeString = mark_safe("")
+    starts_mid_conversation: bool = False
+    more_in_thread_url: str = ""
 
     @property
     def next_page_number(self) -> int | None:
@@ -51,10 +80,6 @@ class Thread:
     @property
     def previous_page_number(self) -> int | None:
         return self.page_number - 1 if self.page_number > 1 else None
-
-    @property
-    def first_new_anchor(self) -> str:
-        return self.new_comments[0].anchor if self.new_comments else ""
 
 
 class Reader:
@@ -68,235 +93,318 @@ class Reader:
         self.just_posted = identity.just_posted_from(request)
         self.seen = identity.seen_from(request)
 
-    def removal_key_for(self, comment: Comment) -> str:
-        return self.keys.get(comment.pk, "")
+    def wrote(self, row: Row) -> bool:
+        if row.author_id is not None:
+            return self.user.is_authenticated and self.user.pk == row.author_id
+        key = self.keys.get(row.pk)
+        return bool(key and row.removal_key_hash) and constant_time_compare(
+            identity.hash_removal_key(key), row.removal_key_hash
+        )
 
-    def sees_held(self, comment: Comment) -> bool:
-        return self.is_moderator or comment.is_authored_by(user=self.user, removal_key=self.removal_key_for(comment))
-
-    def wrote(self, comment: Comment) -> bool:
-        key = self.removal_key_for(comment)
-        return bool(comment.author_id is not None or key) and comment.is_authored_by(user=self.user, removal_key=key)
+    def sees_held(self, row: Row) -> bool:
+        return self.is_moderator or self.wrote(row)
 
 
 def thread_page(reader: Reader, post: Post, *, sort: str, page_number: int) -> Thread:
-    """A page of the thread: up to FORUM_CONVERSATIONS_PER_PAGE top-level comments with all their replies."""
-    newest_first = sort == NEWEST_FIRST
-    tree_ids = conversation_tree_ids(post, newest_first=newest_first)
-    per_page = settings.FORUM_CONVERSATIONS_PER_PAGE
-    page_count = max(1, -(-len(tree_ids) // per_page))
-    if not 1 <= page_number <= page_count:
+    """A page of the thread: at most FORUM_COMMENTS_PER_PAGE comments (forum.paging)."""
+    plan = plan_for(post, newest_first=sort == NEWEST_FIRST)
+    if not 1 <= page_number <= plan.page_count:
         raise Http404("No such page of comments.")
-    if page_count == 1:
-        comments = thread_for_readers(post, sees_held=reader.sees_held, newest_first=newest_first)
-        comment_count = len(comments)
-    else:
-        page_trees = tree_ids[(page_number - 1) * per_page : page_number * per_page]
-        comments = thread_for_readers(post, sees_held=reader.sees_held, tree_ids=page_trees, newest_first=newest_first)
-        comment_count = post.comments.listed().count()
-    thread = Thread(
-        comments=_within_depth(comments, root_level=0),
-        comment_count=comment_count,
+    rows = Comment.objects.filter(post=post).filter(plan.rows_on(page_number))
+    rows = rows.order_by("-tree_id" if sort == NEWEST_FIRST else "tree_id", "lft")
+    shown = _visible(reader, _rows(rows))
+    builder = _Builder(reader, post, link_prefix="comments/", on_thread_page=True)
+    html = builder.build(shown, root_level=0)
+    if plan.page_count > 1:
+        html = _links_off_page(html, {row.pk for row in shown}, builder.link_prefix)
+    return Thread(
+        html=mark_safe(html),
+        comment_count=post.comment_count,
         sort=sort,
         page_number=page_number,
-        page_count=page_count,
+        page_count=plan.page_count,
+        readable_ids=builder.readable_ids,
+        newest_comment_id=max((row.pk for row in shown), default=0),
+        starts_mid_conversation=plan.starts_mid_conversation(page_number),
     )
-    _prepare_for_reader(reader, post, thread)
-    return thread
 
 
 def comment_page(reader: Reader, post: Post, comment_id: int) -> Thread:
-    """One comment with the comments it answers and all the replies below it."""
-    its_tree = Comment.objects.filter(pk=comment_id, post=post).values("tree_id")
-    rows = thread_for_readers(post, sees_held=reader.sees_held, tree_ids=its_tree)
-    root = next((comment for comment in rows if comment.pk == comment_id), None)
+    """One comment with the comments it answers and the replies below it (as many as a thread page holds)."""
+    root = Comment.objects.filter(pk=comment_id, post=post).select_related("author").first()
     if root is None:
         raise Http404("No such comment, or it is not shown to readers.")
-    ancestors = [comment for comment in rows if comment.lft < root.lft and comment.rght > root.rght]
-    subtree = [comment for comment in rows if root.lft <= comment.lft < root.rght]
-    thread = Thread(
-        comments=_within_depth(subtree, root_level=root.level),
+    in_tree = Comment.objects.filter(post=post, tree_id=root.tree_id)
+    ancestors = _visible(reader, _rows(in_tree.filter(lft__lt=root.lft, rght__gt=root.rght).order_by("lft")))
+    subtree_rows = _rows(in_tree.filter(lft__gte=root.lft, lft__lt=root.rght).order_by("lft"))
+    # Held ancestors hide the comment from readers, as on the thread page.
+    shown = _visible(reader, [*ancestors, *subtree_rows])
+    if not any(row.pk == comment_id for row in shown):
+        raise Http404("No such comment, or it is not shown to readers.")
+    subtree = [row for row in shown if row.lft >= root.lft][: settings.FORUM_COMMENTS_PER_PAGE]
+    builder = _Builder(reader, post, link_prefix="../", on_thread_page=False)
+    html = builder.build(subtree, root_level=root.level)
+    on_page = {row.pk for row in shown}
+    more_url = ""
+    if len(subtree) < len([row for row in shown if row.lft >= root.lft]):
+        last = subtree[-1]
+        more_url = _page_url(post, last.pk, tree_id=root.tree_id, lft=last.lft)
+    return Thread(
+        html=mark_safe(_links_off_page(html, on_page, "../")),
         comment_count=len(subtree),
-        root_level=root.level,
-        ancestors=ancestors,
+        readable_ids=builder.readable_ids,
+        newest_comment_id=max((row.pk for row in subtree), default=0),
         root=root,
+        ancestors_html=mark_safe(_links_off_page(builder.quoted(ancestors), on_page, "../")),
+        more_in_thread_url=more_url,
     )
-    _prepare_for_reader(reader, post, thread)
-    return thread
 
 
-def _within_depth(comments: list[Comment], *, root_level: int) -> list[Comment]:
-    """Leave out replies deeper than FORUM_MAX_REPLY_DEPTH below the page's root.
+def _page_url(post: Post, pk: int, *, tree_id: int, lft: int) -> str:
+    page = plan_for(post).page_of(tree_id, lft)
+    return f"{post.get_absolute_url()}{f'?page={page}' if page > 1 else ''}#c{pk}"
 
-    The deepest comment shown then offers "continue this thread", a page rooted at it.
-    """
-    deepest = root_level + settings.FORUM_MAX_REPLY_DEPTH
+
+def _rows(queryset) -> list[Row]:
+    rows = [Row(*values) for values in queryset.values_list(*_ROW_FIELDS)]
+    stale = [row for row in rows if row.fragment_version != fragments.FRAGMENT_VERSION]
+    if stale:
+        # Written before this release's markup: rebuild now, stored for the next reader.
+        rebuilt = list(Comment.objects.filter(pk__in=[row.pk for row in stale]).select_related("author"))
+        fragments.rebuild(rebuilt)
+        fresh = {comment.pk: comment.fragment for comment in rebuilt}
+        for row in stale:
+            row.fragment = fresh.get(row.pk, row.fragment)
+    return rows
+
+
+def _visible(reader: Reader, rows: list[Row]) -> list[Row]:
+    """Leave out held comments with their subtrees (a reply under one would dangle), except those
+    this reader may see (moderators all, authors their own), and rejected ones for everyone.
+    Hidden and removed comments stay, as tombstones, so their replies keep their place."""
     shown = []
-    for comment in comments:
-        comment.continues_elsewhere = False
-        if comment.level > deepest:
-            # In tree order the last comment shown is this one's ancestor at the deepest level.
-            shown[-1].continues_elsewhere = True
+    skip_below_level = None
+    for row in rows:
+        if skip_below_level is not None:
+            if row.level > skip_below_level:
+                continue
+            skip_below_level = None
+        if row.state in Comment.UNLISTED_STATES and not (row.state == Comment.State.PENDING and reader.sees_held(row)):
+            skip_below_level = row.level
             continue
-        shown.append(comment)
+        shown.append(row)
     return shown
 
 
-def _prepare_for_reader(reader: Reader, post: Post, thread: Thread) -> None:
-    """Give each comment what this reader gets: its actions, links to and from other comments, new marks."""
-    comments = [*thread.ancestors, *thread.comments]
-    on_page = {comment.pk: comment for comment in comments}
-    _set_actions(reader, post, comments)
-    _set_reference_links(reader, post, thread, on_page)
-    _set_folds(thread.comments)
-    _set_new_marks(reader, post, thread)
+class _Builder:
+    """Joins fragments into nested lists with folds, adding what this reader may do with each comment."""
+
+    def __init__(self, reader: Reader, post: Post, *, link_prefix: str, on_thread_page: bool):
+        self.reader = reader
+        self.post = post
+        self.link_prefix = link_prefix
+        # On a thread page Report and "Ask to remove" come from thread.js; a comment's own page has them all.
+        self.all_actions = not on_thread_page
+        self.readable_ids: list[int] = []
+        self.edit_window = timezone.now() - timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+        self.ask_to_remove_url = _url_for_each_pk("moderation:ask_to_remove_comment")
+        self.report_url = _url_for_each_pk("moderation:report_comment")
+        self.moderator_extras = _ModeratorExtras(post, reader) if reader.is_moderator else None
+
+    def build(self, rows: list[Row], *, root_level: int) -> str:
+        if not rows:
+            return ""
+        # Replies deeper than FORUM_MAX_REPLY_DEPTH below the page's root are left out; the
+        # deepest comment shown then offers "continue this thread", a page rooted at it.
+        deepest = root_level + settings.FORUM_MAX_REPLY_DEPTH
+        rows = [row for row in rows if row.level <= deepest]
+        if not rows:
+            return ""
+        reply_counts = _reply_counts(rows)
+        out = ["<ol class=comment-list>"]
+        open_levels: list[int] = []
+        if rows[0].level > root_level:
+            # A page that continues a conversation from the page before.
+            for level in range(root_level, rows[0].level):
+                out.append("<li class=cont><details class=fold open><summary>continued from the page before</summary><ol>")
+                open_levels.append(level)
+        previous = None
+        for row in rows:
+            if previous is not None and row.level > previous.level:
+                count = reply_counts[previous.pk]
+                out.append(f"<details class=fold open><summary>{count} {'reply' if count == 1 else 'replies'}</summary><ol>")
+            else:
+                while open_levels and open_levels[-1] >= row.level:
+                    closed = open_levels.pop()
+                    out.append("</li>")
+                    if row.level < closed:
+                        out.append("</ol></details>")
+            out.append(f"<li id=c{row.pk}>")
+            out.append(self._comment(row, continues=row.level == deepest and row.rght > row.lft + 1))
+            open_levels.append(row.level)
+            previous = row
+        while open_levels:
+            closed = open_levels.pop()
+            out.append("</li>")
+            if closed > root_level:
+                out.append("</ol></details>")
+        out.append("</ol>")
+        return "".join(out)
+
+    def quoted(self, rows: list[Row]) -> str:
+        """Comments shown for context, without actions (the ones a comment page's comment answers)."""
+        if not rows:
+            return ""
+        items = "".join(f"<li id=c{row.pk} class=anc>{self._fragment(row)}</article></li>" for row in rows)
+        return f"<ol class=ancestor-list>{items}</ol>"
+
+    def _fragment(self, row: Row) -> str:
+        if self.moderator_extras is not None:
+            return self.moderator_extras.fragment(row)
+        return row.fragment
+
+    def _comment(self, row: Row, *, continues: bool) -> str:
+        prefix = self.link_prefix
+        mine = self.reader.wrote(row)
+        gone = row.state in Comment.GONE_STATES
+        fragment = self._fragment(row)
+        if row.state == Comment.State.PUBLISHED and not mine:
+            self.readable_ids.append(row.pk)
+        page_link = f"<a class=pl href={prefix}{row.pk}/>¶</a>"
+        extras = self.moderator_extras.badge(row) if self.moderator_extras is not None else ""
+        parts = [fragment.replace("</header>", f"{page_link}{extras}</header>", 1)]
+        if mine and row.pk == self.reader.just_posted and row.pk in self.reader.keys:
+            parts.append(self._removal_link_notice(row))
+        if continues:
+            parts.append(f"<p class=ct><a href={prefix}{row.pk}/>Continue this thread →</a></p>")
+        if not gone:
+            parts.append("<footer>")
+            if row.state == Comment.State.PUBLISHED:
+                parts.append(f"<a class=reply-link href={prefix}{row.pk}/reply/>Reply</a>")
+            if mine:
+                if row.state in Comment.EDITABLE_STATES and row.created_at and row.created_at >= self.edit_window:
+                    parts.append(f"<a class=edit-link href={prefix}{row.pk}/edit/>Edit</a>")
+                parts.append(f"<a class=remove-link href={prefix}{row.pk}/remove/>Remove</a>")
+            elif self.all_actions:
+                parts.append(f"<a class=ask-to-remove-link href={self.ask_to_remove_url(row.pk)} rel=nofollow>Ask to remove</a>")
+                if row.state == Comment.State.PUBLISHED:
+                    parts.append(f"<a class=report-link href={self.report_url(row.pk)} rel=nofollow>Report</a>")
+            parts.append("</footer>")
+        if self.moderator_extras is not None:
+            parts.append(self.moderator_extras.controls(row))
+        parts.append("</article>")
+        return "".join(parts)
+
+    def _removal_link_notice(self, row: Row) -> str:
+        url = self.reader.request.build_absolute_uri(
+            f"{reverse('forum:comment_remove', args=[self.post.slug, row.pk])}?key={self.reader.keys[row.pk]}"
+        )
+        return (
+            '<div class="alert alert-warning removal-link-notice mt-2 mb-0" role="status">'
+            '<p class="mb-2"><strong>Keep this link to remove your comment later.</strong> It is shown only this once, '
+            "and anyone who has it can remove the comment. This browser also remembers it until you clear its cookies.</p>"
+            f'<input class="form-control removal-link" type="text" readonly value="{escape(url)}" aria-label="Your private removal link">'
+            "</div>"
+        )
 
 
-def _set_actions(reader: Reader, post: Post, comments: list[Comment]) -> None:
-    user = reader.user
-    reply_url = url_for_each_pk("forum:comment_reply", post.slug)
-    edit_url = url_for_each_pk("forum:comment_edit", post.slug)
-    remove_url = url_for_each_pk("forum:comment_remove", post.slug)
-    permalink_url = url_for_each_pk("forum:comment_detail", post.slug)
-    ask_to_remove_url = url_for_each_pk("moderation:ask_to_remove_comment")
-    report_url = url_for_each_pk("moderation:report_comment")
-    moderate_url = url_for_each_pk("moderation:comment")
-    reported = _open_report_counts(post) if reader.is_moderator else {}
-    for comment in comments:
-        key = reader.removal_key_for(comment)
-        mine = reader.wrote(comment)
-        comment.is_mine = mine
-        comment.permalink_url = permalink_url(comment.pk)
-        comment.reply_url = reply_url(comment.pk)
-        comment.ask_to_remove_url = ask_to_remove_url(comment.pk)
-        # Only words readers can see are theirs to report.
-        comment.report_url = report_url(comment.pk) if comment.state == Comment.State.PUBLISHED and not mine else ""
-        comment.edit_url = edit_url(comment.pk) if mine and comment.can_be_edited_by(user=user, removal_key=key) else ""
-        comment.remove_url = remove_url(comment.pk) if mine and not comment.is_gone else ""
-        comment.removal_link = ""
-        if mine and key and comment.pk == reader.just_posted:
-            comment.removal_link = reader.request.build_absolute_uri(f"{comment.remove_url}?key={key}")
-        comment.text_visible = comment.shows_text or (reader.is_moderator and comment.state == Comment.State.HIDDEN)
-        comment.open_report_count = reported.get(comment.pk, 0)
-        comment.moderation_actions = ()
-        comment.moderate_url = ""
-        if reader.is_moderator:
-            comment.moderate_url = moderate_url(comment.pk)
-            comment.moderation_actions = actions_allowed(comment, has_open_reports=bool(comment.open_report_count))
+class _ModeratorExtras:
+    """What moderators see beyond readers: hidden words, open reports, and buttons for the page's one form."""
 
+    def __init__(self, post: Post, reader: Reader):
+        from collections import Counter
 
-def _set_reference_links(reader: Reader, post: Post, thread: Thread, on_page: dict[int, Comment]) -> None:
-    """Finish the links to earlier comments, and list under each comment who replied to it.
+        self.reported = Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
+        self.hidden: dict[int, str] | None = None
+        self.post = post
+        self.details_url = _url_for_each_pk("moderation:comment")
 
-    Two queries at most, however long the thread: the thread's references, and
-    (on a partial page only) the comments at their other ends.
-    """
-    pairs = list(
-        Comment.refers_to.through.objects.filter(from_comment__post=post).values_list("from_comment_id", "to_comment_id")
-    )
-    elsewhere = {}
-    if thread.is_partial:
-        wanted = {pk for pair in pairs for pk in pair if pk not in on_page and (pair[0] in on_page or pair[1] in on_page)}
-        if wanted:
-            elsewhere = {
-                comment.pk: comment
-                for comment in Comment.objects.filter(pk__in=wanted).listed().select_related("author")
+    def fragment(self, row: Row) -> str:
+        if row.state != Comment.State.HIDDEN:
+            return row.fragment
+        if self.hidden is None:
+            hidden = Comment.objects.filter(post=self.post, state=Comment.State.HIDDEN).select_related("author")
+            self.hidden = {
+                comment.pk: fragments.render(comment, describe=_plain, replied_by=[], for_moderator=True)
+                for comment in hidden
             }
-            permalink_url = url_for_each_pk("forum:comment_detail", post.slug)
-            for comment in elsewhere.values():
-                comment.permalink_url = permalink_url(comment.pk)
-                comment.text_visible = comment.shows_text
+        return self.hidden.get(row.pk, row.fragment)
 
-    def visible(pk: int) -> Comment | None:
-        return on_page.get(pk) or elsewhere.get(pk)
+    def badge(self, row: Row) -> str:
+        count = self.reported.get(row.pk, 0)
+        if not count:
+            return ""
+        return f'<span class="badge text-bg-danger">{count} open report{"" if count == 1 else "s"}</span>'
 
-    def href(comment: Comment) -> str:
-        return f"#{comment.anchor}" if comment.pk in on_page else f"{comment.permalink_url}#{comment.anchor}"
-
-    def describe(pk: int, candidates: int):
-        target = visible(pk)
-        if target is None:
-            return None
-        return href(target), reference_title(target, candidates)
-
-    replied_by: dict[int, dict[int, Comment]] = {}
-    for comment in thread.comments:
-        if comment.parent_id in on_page and comment.text_visible:
-            replied_by.setdefault(comment.parent_id, {})[comment.pk] = comment
-    for source_id, target_id in pairs:
-        source = visible(source_id)
-        if target_id in on_page and source is not None and source.text_visible:
-            replied_by.setdefault(target_id, {})[source_id] = source
-
-    for comment in on_page.values():
-        comment.display_html = references.finish_links(comment.html, describe)
-        comment.replied_by = [
-            (href(reply), backlink_label(reply)) for _, reply in sorted(replied_by.get(comment.pk, {}).items())
-        ]
+    def controls(self, row: Row) -> str:
+        state_only = Comment(pk=row.pk, state=row.state)
+        actions = actions_allowed(state_only, has_open_reports=bool(self.reported.get(row.pk)))
+        buttons = "".join(f"<button form=moderate name=act value={action}:{row.pk}>{verb}</button>" for action, verb in actions)
+        return f"<p class=mod>Moderate: {buttons}<a href={self.details_url(row.pk)}>Details, reasons, bans</a></p>"
 
 
-def reference_title(target: Comment, candidates: int) -> str:
-    """The tooltip of a link to a comment: who, when and the first words, never words readers cannot see."""
-    when = f" at {target.posted_time_label}" if target.posted_at else ""
-    if target.shows_text and not target.is_pending:
-        summary = f"{target.author_label}{when}: “{target.first_words}”"
-    else:
-        summary = f"A comment{when}: {target.tombstone_text}"
-    if candidates > 1:
-        return f"The latest of {candidates} earlier comments posted{when}. {summary}"
-    return summary
+def _url_for_each_pk(viewname: str):
+    """reverse() once and fill in each comment's pk, which ends these routes."""
+    prefix, suffix = reverse(viewname, args=[0]).rsplit("/0/", 1)
+    return lambda pk: f"{prefix}/{pk}/{suffix}"
 
 
-def backlink_label(comment: Comment) -> str:
-    return f"{comment.author_label} {comment.posted_time_label}".strip()
+def _plain(pk: int, candidates: int):
+    return None
 
 
-def _set_folds(comments: list[Comment]) -> None:
-    """Count the replies shown below each comment, for the <details> that folds them away.
-
-    The count goes on the first reply, where the flat pass opens the fold.
-    """
-    open_ancestors: list[Comment] = []
-    for comment in comments:
-        comment.reply_count = 0
-        comment.fold_label = ""
-        while open_ancestors and open_ancestors[-1].level >= comment.level:
+def _reply_counts(rows: list[Row]) -> dict[int, int]:
+    """The replies shown below each comment, for the fold that opens under it."""
+    counts = dict.fromkeys((row.pk for row in rows), 0)
+    open_ancestors: list[Row] = []
+    for row in rows:
+        while open_ancestors and open_ancestors[-1].level >= row.level:
             open_ancestors.pop()
         for ancestor in open_ancestors:
-            ancestor.reply_count += 1
-        open_ancestors.append(comment)
-    previous = None
-    for comment in comments:
-        if previous is not None and comment.level > previous.level:
-            comment.fold_label = f"{previous.reply_count} {'reply' if previous.reply_count == 1 else 'replies'}"
-        previous = comment
+            counts[ancestor.pk] += 1
+        open_ancestors.append(row)
+    return counts
 
 
-def _set_new_marks(reader: Reader, post: Post, thread: Thread) -> None:
+_IN_PAGE_LINK = re.compile(r'href="?#c(\d+)')
+
+
+def _links_off_page(html: str, on_page: set[int], prefix: str) -> str:
+    """Links to comments on another page of the thread go to those comments' own pages."""
+
+    def relink(match: re.Match) -> str:
+        pk = int(match[1])
+        if pk in on_page:
+            return match[0]
+        quote = '"' if match[0].startswith('href="') else ""
+        return f"href={quote}{prefix}{pk}/#c{pk}"
+
+    return _IN_PAGE_LINK.sub(relink, html)
+
+
+_COMMENT_START = re.compile(r"<li id=c(\d+)><article([^>]*)><header>")
+
+
+def mark_new(html: str, *, readable_ids: list[int], last_seen: int | None) -> tuple[str, int]:
     """Mark what arrived since this browser last saw the thread, each new comment linking to the next.
 
-    A first visit marks nothing: everything would be new.
+    A first visit marks nothing: everything would be new. Returns the page and how many are new.
     """
-    last_seen = reader.seen.get(post.pk)
-    thread.newest_comment_id = max((comment.pk for comment in thread.comments), default=0)
-    new_comments = []
-    for comment in thread.comments:
-        comment.is_new = bool(
-            last_seen is not None and comment.pk > last_seen and comment.shows_text and not comment.is_mine
-        )
-        comment.next_new_anchor = ""
-        if comment.is_new:
-            new_comments.append(comment)
-    for current, following in zip(new_comments, new_comments[1:]):
-        current.next_new_anchor = following.anchor
-    thread.new_comments = new_comments
+    new = [pk for pk in readable_ids if last_seen is not None and pk > last_seen]
+    if not new:
+        return html.replace(NEW_SINCE_VISIT_SLOT, "", 1), 0
+    following = dict(zip(new, new[1:]))
+    marked = set(new)
 
+    def mark(match: re.Match) -> str:
+        pk = int(match[1])
+        if pk not in marked:
+            return match[0]
+        link = f"<a class=next-new-link href=#c{following[pk]}>next new ↓</a>" if pk in following else ""
+        return f'<li id=c{pk} class=comment-new><article{match[2]}><header><span class="badge nb">new</span>{link}'
 
-def _open_report_counts(post) -> Counter:
-    return Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
-
-
-def url_for_each_pk(viewname: str, *args):
-    """reverse() once and fill in each comment's pk, which ends every comment route."""
-    prefix, suffix = reverse(viewname, args=[*args, 0]).rsplit("/0/", 1)
-    return lambda pk: f"{prefix}/{pk}/{suffix}"
+    summary = (
+        f'<span class="new-since-visit">{len(new)} new since your last visit · '
+        f'<a class="first-new-link" href="#c{new[0]}">first new ↓</a></span>'
+    )
+    return _COMMENT_START.sub(mark, html.replace(NEW_SINCE_VISIT_SLOT, summary, 1)), len(new)

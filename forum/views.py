@@ -4,7 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,7 +15,7 @@ from moderation.policy import rules_for
 from django.contrib.auth.decorators import login_required
 from django.views.decorators.csrf import csrf_exempt
 
-from . import identity, notifications, search, services, thread
+from . import identity, notifications, pagecache, search, services, thread
 from .forms import CommentForm, CommentTextForm
 from .models import Comment, Label, Post
 from .params import page_number
@@ -22,14 +24,14 @@ from .throttle import Throttle, client_ip
 
 def post_list(request):
     """Anyone: published posts, newest first, a page at a time."""
-    posts = Post.objects.published().articles().with_comment_counts().newest_first()
+    posts = Post.objects.published().articles().newest_first()
     return render(request, "forum/post_list.html", {"page": _page_of_posts(request, posts)})
 
 
 def label_detail(request, slug):
     """Anyone: the published posts filed under a label, newest first, a page at a time."""
     label = get_object_or_404(Label, slug=slug)
-    posts = label.posts.published().articles().with_comment_counts().newest_first()
+    posts = label.posts.published().articles().newest_first()
     return render(request, "forum/label_detail.html", {"label": label, "page": _page_of_posts(request, posts)})
 
 
@@ -185,24 +187,66 @@ def _removal_key_throttle() -> Throttle:
 
 
 def _render_post(request, post, form, status=200):
+    """The post with a page of its thread: from the shared cache for readers with nothing of their own in it."""
     reader = thread.Reader(request)
     sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
-    shown = thread.thread_page(reader, post, sort=sort, page_number=page_number(request.GET.get("page")))
+    number = page_number(request.GET.get("page"))
+    rules = rules_for(post)
+    shared = status == 200 and pagecache.shares_page(request, post)
+    if not shared:
+        shown = thread.thread_page(reader, post, sort=sort, page_number=number)
+        html = _post_page_html(request, post, form, rules, shown)
+        html, new_count = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
+        response = HttpResponse(html, status=status)
+        # Pages that reflect what was typed (errors) or carry a secret (the removal link) are never compressed.
+        pagecache.finish(response, request, etag=None, last_modified=None, compress=False)
+        _after_reading(reader, response, post, shown.newest_comment_id)
+        return response
+    key = pagecache.key_for(post.pk, sort=sort, page=number)
+    stamp = pagecache.stamp_for(post, rules=rules)
+    page = pagecache.get(key, stamp=stamp)
+    last_seen = reader.seen.get(post.pk)
+    if page is not None:
+        etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
+        not_modified = pagecache.not_modified(request, etag=etag, last_modified=page.built_at)
+        if not_modified is not None:
+            return not_modified
+    else:
+        shown = thread.thread_page(reader, post, sort=sort, page_number=number)
+        form.fresh_stamp = lambda: pagecache.STAMP_SLOT
+        html = _post_page_html(request, post, form, rules, shown, csrf_token=pagecache.CSRF_SLOT)
+        page = pagecache.CachedPage(stamp, html, shown.readable_ids, shown.newest_comment_id, pagecache.now())
+        pagecache.store(key, page)
+        etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
+    html, new_count = thread.mark_new(page.html, readable_ids=page.readable_ids, last_seen=last_seen)
+    response = HttpResponse(pagecache.fill(html, request))
+    pagecache.finish(response, request, etag=etag, last_modified=page.built_at, compress=True)
+    _after_reading(reader, response, post, page.newest_comment_id)
+    return response
+
+
+def _new_state(page, last_seen) -> str:
+    """What the "new" marks depend on: nothing on a first visit, or once the browser has seen the newest."""
+    if last_seen is None or last_seen >= page.newest_comment_id:
+        return ""
+    return str(last_seen)
+
+
+def _post_page_html(request, post, form, rules, shown, **extra) -> str:
     context = {
         "post": post,
         "sections": list(post.sections.all()),
         "labels": list(post.labels.all()),
         "thread": shown,
-        "comments": shown.comments,
         "sort_choices": thread.SORT_CHOICES,
         "form": form,
-        "rules": rules_for(post),
+        "rules": rules,
         "can_set_policy": post.can_have_policy_set_by(request.user),
         "is_following": post.is_followed_by(request.user),
+        "new_since_visit_slot": mark_safe(thread.NEW_SINCE_VISIT_SLOT),
+        **extra,
     }
-    response = render(request, "forum/post_detail.html", context, status=status)
-    _after_reading(reader, response, post, shown)
-    return response
+    return render_to_string("forum/post_detail.html", context, request=request)
 
 
 @login_required
@@ -242,15 +286,18 @@ def comment_detail(request, slug, pk):
     post = get_object_or_404(Post.objects.published(), slug=slug)
     reader = thread.Reader(request)
     shown = thread.comment_page(reader, post, pk)
-    context = {"post": post, "thread": shown, "comments": shown.comments, "root": shown.root}
-    response = render(request, "forum/comment_detail.html", context)
-    _after_reading(reader, response, post, shown)
+    context = {"post": post, "thread": shown, "root": shown.root, "new_since_visit_slot": ""}
+    html = render_to_string("forum/comment_detail.html", context, request=request)
+    html, _ = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
+    response = HttpResponse(html)
+    _after_reading(reader, response, post, shown.newest_comment_id)
     return response
 
 
-def _after_reading(reader, response, post, shown) -> None:
-    if shown.newest_comment_id:
-        identity.remember_seen(reader.request, response, post_id=post.pk, comment_id=shown.newest_comment_id)
+def _after_reading(reader, response, post, newest_comment_id: int) -> None:
+    seen = reader.seen.get(post.pk)
+    if newest_comment_id and (seen is None or newest_comment_id > seen):
+        identity.remember_seen(reader.request, response, post_id=post.pk, comment_id=newest_comment_id)
     if reader.just_posted:
         identity.forget_just_posted(response)
 

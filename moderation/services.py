@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.names import name_skeleton
-from forum import notifications
+from forum import fragments, notifications
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, CommentPolicy, Post, PostSection, Submission
 
 from . import defence
@@ -116,6 +116,7 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
         else:
             if transition.to_state:
                 Comment.objects.filter(pk=current.pk).update(state=transition.to_state)
+                fragments.refresh(fragments.affected_by([current.pk]))
             resolve_open_reports(comment_ids=[current.pk], moderator=moderator)
             log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
         current.refresh_from_db()
@@ -167,7 +168,10 @@ def _erase(comment_ids: list[int], *, state: str, moderator) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+    # Taken before the erasure drops their links: the comments that show these ones.
+    shown_by = fragments.affected_by(live)
     Comment.objects.filter(pk__in=live).erase(state=state)
+    fragments.refresh(shown_by)
     resolve_open_reports(comment_ids=live, moderator=moderator)
     return live
 
@@ -202,6 +206,7 @@ def report_create(
         people = Report.objects.open().filter(comment=current).values("origin_key").distinct().count()
         if current.state == State.PUBLISHED and people >= settings.FORUM_REPORTS_TO_HIDE:
             Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
+            fragments.refresh(fragments.affected_by([current.pk]))
             log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports from {people} people")
     return report
 
@@ -260,6 +265,7 @@ def _erase_section(section_id: int) -> PostSection:
         return section
     section.remove_at_authors_request()
     section.save(update_fields=["body", "body_html", "heading", "credit", "removed_at_authors_request"])
+    fragments.posts_changed(Post.objects.filter(pk=section.post_id))
     submission = Submission.objects.filter(section=section).first()
     if submission is not None:
         if submission.created_post:
@@ -303,6 +309,7 @@ def post_policy_set(*, post: Post, policy: str, moderator, reason: str = "", not
             return current
         current.comment_policy = policy
         current.save(update_fields=["comment_policy"])
+        fragments.posts_changed(Post.objects.filter(pk=current.pk))
         detail = CommentPolicy(policy).label if policy else "The site's default"
         log_action(
             action=Action.SET_POLICY, moderator=moderator, post=current, reason=reason, note=note, detail=detail

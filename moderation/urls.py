@@ -7,6 +7,7 @@ app_name = "moderation"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("act/", views.queue_act, name="queue_act"),
+    path("comments/act/", views.comment_act, name="comment_act"),
     path("comments/<int:pk>/", views.comment, name="comment"),
     path("comments/<int:pk>/ban/", views.comment_ban, name="comment_ban"),
     path("bans/", views.bans, name="bans"),

@@ -117,6 +117,28 @@ def comment(request, pk):
     return render(request, "moderation/comment.html", context, status=400 if form.errors else 200)
 
 
+@require_POST
+@moderators_only
+def comment_act(request):
+    """Moderators: a button under a comment in its thread ("hide:12"), from the page's one shared form."""
+    action, ids, _, _ = _decision_from(request.POST)
+    back = same_site_path(request.POST.get("next", ""), request=request) or reverse("moderation:queue")
+    if not action or len(ids) != 1:
+        messages.error(request, "Choose an action under a comment.")
+        return HttpResponseRedirect(back)
+    target = Comment.objects.filter(pk=ids[0]).first()
+    if target is None:
+        messages.warning(request, f"Comment {ids[0]} no longer exists.")
+        return HttpResponseRedirect(back)
+    try:
+        services.comment_moderate(comment=target, action=action, moderator=request.user)
+    except ValidationError as error:
+        messages.warning(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{Action(action).label}: comment {target.pk}.")
+    return HttpResponseRedirect(f"{back.split('#', 1)[0]}#c{target.pk}")
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("moderation.ban_posters", raise_exception=True)
 def comment_ban(request, pk):

@@ -28,7 +28,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
-from forum import references, services
+from forum import fragments, references, services
 from forum.models import Comment, Label, Post, PostSection
 
 from .records import (
@@ -463,6 +463,7 @@ def _write_comments(
             members[user.handle.lower()] = user
     written = _write_new_trees(post, shape, members) + _write_under_existing(post, shape, members)
     _link_mentions(post, written, had_comments=not post_is_new)
+    fragments.refresh(fragments.affected_by(comment.pk for comment in written))
     for comment in written:
         if comment.state == Comment.State.PUBLISHED:
             summary.comments += 1
@@ -495,6 +496,7 @@ def _unsaved_comment(record: ImportedComment, *, post: Post | None = None, autho
         author_account_deleted=record.author_account_deleted,
         anon_tag=record.anon_tag,
         created_at=record.created_at,
+        posted_minute=references.minute_of_day(record.created_at),
         edited_at=record.edited_at,
         state=record.state,
         legacy_id=record.legacy_id,

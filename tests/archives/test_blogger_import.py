@@ -72,9 +72,9 @@ def test_the_thread_arrives_whole_with_names_times_and_replies(client, archive):
     page = client.get(POST_URL).content.decode()
     assert page.index("First! Café — naïve ✓") < page.index("I disagree") < page.index("both</b> of you")
     # A typed name links where the commenter asked, a profile to the profile; anonymous stays anonymous.
-    assert '<a class="comment-author author-name" href="http://netnipper.example.org" rel="nofollow ugc noopener">Netnipper</a>' in page
+    assert '<a class="au an" href="http://netnipper.example.org" rel="nofollow ugc noopener">Netnipper</a>' in page
     assert 'href="https://www.blogger.com/profile/111" rel="nofollow ugc noopener">Jim Brown</a>' in page
-    assert '<time datetime="2020-10-29T19:12:00.123000+00:00"><span class="comment-time">19:12</span> <span class="comment-date">29 October 2020</span></time>' in page
+    assert "<b>19:12</b> 29 October 2020</a>" in page
     # The deleted comment is a tombstone, and the reply under it keeps its place.
     assert "This comment has been removed by the author." in page
     assert "Replying to a deleted comment &lt;script&gt;" in page
@@ -92,7 +92,7 @@ def test_time_references_in_imported_comments_link_both_ways(client, archive):
     assert (netnipper.anchor, "19.39") in links
     assert (late.anchor, "0058") in links
     # The named comments show who answered them.
-    assert re.search(rf'id="{first.anchor}".*?Replied to by <a href="[^"]*#{netnipper.anchor}">Netnipper 19:39</a>', page, re.S)
+    assert re.search(rf"id={first.anchor}>.*?Replied to by <a href=#{netnipper.anchor}>Netnipper 19:39</a>", page, re.S)
 
 
 def test_post_body_keeps_the_editors_structure_and_nothing_that_runs(client, archive):

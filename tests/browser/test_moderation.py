@@ -69,7 +69,7 @@ def test_a_moderator_hides_a_comment_from_the_thread_and_readers_see_the_tombsto
     target = Comment.objects.filter(post__slug="the-real-problem", state=Comment.State.PUBLISHED).order_by("tree_id", "lft")[1]
     words = target.text[:30]
     box = page.locator(f"#c{target.pk} > article")
-    box.locator("form.moderation-inline").get_by_role("button", name="Hide").click()
+    box.locator("p.mod").get_by_role("button", name="Hide").click()
     page.wait_for_url(f"**#c{target.pk}")
     assert "hidden from readers" in box.inner_text() and words in box.inner_text()
     box.screenshot(path=str(artifacts / "moderator-hidden-comment.png"))

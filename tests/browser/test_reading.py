@@ -7,7 +7,7 @@ from tests.factories import make_comment, make_comment_at, make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HIGHLIGHT = "rgb(255, 246, 224)"  # .comment:target > .comment-box in forum.css
+HIGHLIGHT = "rgb(255, 246, 224)"  # li:target > article in forum.css
 
 
 def test_following_a_time_reference_lands_on_the_comment_and_highlights_it(live_server, page, artifacts):
@@ -19,7 +19,7 @@ def test_following_a_time_reference_lands_on_the_comment_and_highlights_it(live_
     page.goto(live_server.url + post.get_absolute_url())
     link = page.locator("a.comment-ref", has_text="@anon 19:12")
     assert link.get_attribute("title") == "Getafix at 19:12: “The inspectorate's figures don't add up.”"
-    box = page.locator(f"#c{target.pk} > .comment-box")
+    box = page.locator(f"#c{target.pk} > article")
     assert box.evaluate("node => getComputedStyle(node).backgroundColor") != HIGHLIGHT
     link.click()
     page.wait_for_url(f"**#c{target.pk}")
@@ -54,22 +54,22 @@ def test_a_subtree_collapses_and_expands(live_server, browser, javascript):
     summary.click()
     assert not page.locator(f"#c{child.pk}").is_visible() and not page.locator(f"#c{grandchild.pk}").is_visible()
     assert summary_label() == "Show 2 replies"
-    assert page.locator(f"#c{top.pk} > .comment-box").is_visible()
+    assert page.locator(f"#c{top.pk} > article").is_visible()
     summary.click()
     assert page.locator(f"#c{grandchild.pk}").is_visible()
     context.close()
 
 
 def test_load_more_appends_the_next_conversations_in_place(live_server, page, settings):
-    settings.FORUM_CONVERSATIONS_PER_PAGE = 3
+    settings.FORUM_COMMENTS_PER_PAGE = 3
     post = make_post()
     comments = [make_comment(post=post, text=f"Conversation {number}") for number in range(7)]
     page.goto(live_server.url + post.get_absolute_url())
-    assert page.locator("#comments > .comment-list > .comment").count() == 3
+    assert page.locator("#comments > .comment-list > li").count() == 3
     page.get_by_role("link", name="Load more comments (page 2 of 3)").click()
     page.get_by_role("link", name="Load more comments (page 3 of 3)").click()
     page.locator(f"#c{comments[-1].pk}").wait_for()
-    assert page.locator("#comments > .comment-list > .comment").count() == 7
+    assert page.locator("#comments > .comment-list > li").count() == 7
     assert page.locator("a.load-more").count() == 0
     assert page.url.endswith(post.get_absolute_url())  # the same page grew
 

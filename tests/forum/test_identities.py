@@ -24,7 +24,7 @@ def test_a_member_posts_under_their_handle(client):
     assert comment.removal_key_hash == ""  # the session is the proof; no key is made
     assert identity.REMOVAL_KEYS_COOKIE not in response.cookies
     page = client.get(post.get_absolute_url()).content.decode()
-    assert 'class="comment-author author-member"' in page
+    assert '<a class="au am" href="/u/Getafix/"' in page
 
 
 def test_a_member_may_still_post_under_a_name_or_anonymously(client):
@@ -52,9 +52,9 @@ def test_the_three_identities_render_distinctly(client):
     post_comment(client, post, identity="name", author_name="Obelix", text="two")
     post_comment(client, post, identity="anonymous", text="three")
     page = client.get(post.get_absolute_url()).content.decode()
-    assert 'author-member" href="/u/Getafix/"' in page
-    assert 'author-name">Obelix</span><span class="author-kind">not registered</span>' in page
-    assert 'author-anonymous">Anon·' in page
+    assert '<a class="au am" href="/u/Getafix/" title="Registered member">Getafix</a>' in page
+    assert '<b class="au an">Obelix</b><span class=ak>not registered</span>' in page
+    assert '<b class="au aa">Anon·' in page
 
 
 @pytest.mark.parametrize(

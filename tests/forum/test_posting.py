@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Comment
+from tests.forum.test_pages import nesting
 from tests.factories import make_chain, make_comment, make_post, post_comment
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +17,7 @@ def test_anonymous_comment_lands_on_its_permalink(client):
     assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
     assert comment.author is None and comment.author_name == "" and comment.level == 0
     page = client.get(response["Location"]).content.decode()
-    assert "Hello from nobody" in page and f'author-anonymous">Anon·{comment.anon_tag}</span>' in page
+    assert "Hello from nobody" in page and f'<b class="au aa">Anon·{comment.anon_tag}</b>' in page
     assert "Your comment is posted." in page
 
 
@@ -24,7 +25,7 @@ def test_named_comment_shows_the_name(client):
     post = make_post()
     post_comment(client, post, text="Signed words", author_name="  Getafix ")
     assert Comment.objects.get().author_name == "Getafix"
-    assert 'author-name">Getafix</span>' in client.get(post.get_absolute_url()).content.decode()
+    assert '<b class="au an">Getafix</b>' in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_reply_at_depth_five_and_beyond(client):
@@ -35,7 +36,7 @@ def test_reply_at_depth_five_and_beyond(client):
     assert reply.parent == chain[-1] and reply.level == 6
     assert response["Location"].endswith(f"#c{reply.pk}")
     html = client.get(post.get_absolute_url()).content.decode()
-    assert f'id="c{reply.pk}" data-depth="6"' in html
+    assert (f"c{reply.pk}", 6, f"c{chain[-1].pk}") in nesting(html)
 
 
 def test_reply_page_works_without_javascript(client):

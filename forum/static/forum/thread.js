@@ -3,16 +3,22 @@
 (function () {
   "use strict";
 
+  function commentOf(node) {
+    var item = node.closest("li[id]");
+    return item && /^c\d+$/.test(item.id) ? item : null;
+  }
+
   function inlineReplyForm(link) {
-    var comment = document.getElementById(link.dataset.replyTo);
+    var comment = commentOf(link);
     var template = document.querySelector("#comment-form form");
     if (!comment || !template) return null;
+    var anchor = comment.id;
     var form = template.cloneNode(true);
     form.action = link.href;
     form.classList.add("inline-reply-form");
     form.querySelectorAll(".invalid-feedback, .alert").forEach(function (node) { node.remove(); });
-    form.querySelectorAll("[id]").forEach(function (node) { node.id = node.id + "-" + link.dataset.replyTo; });
-    form.querySelectorAll("label[for]").forEach(function (node) { node.htmlFor = node.htmlFor + "-" + link.dataset.replyTo; });
+    form.querySelectorAll("[id]").forEach(function (node) { node.id = node.id + "-" + anchor; });
+    form.querySelectorAll("label[for]").forEach(function (node) { node.htmlFor = node.htmlFor + "-" + anchor; });
     form.querySelectorAll("textarea").forEach(function (node) { node.value = ""; node.classList.remove("is-invalid"); });
     var cancel = document.createElement("button");
     cancel.type = "button";
@@ -20,8 +26,41 @@
     cancel.textContent = "Cancel";
     cancel.addEventListener("click", function () { form.remove(); link.focus(); });
     form.appendChild(cancel);
-    comment.querySelector(".comment-box").after(form);
+    comment.querySelector(":scope > article").after(form);
     return form;
+  }
+
+  // Report and "Ask to remove" under each comment of a thread page. Without JavaScript they
+  // are on each comment's own page (the ¶ link), which lists every action on the comment.
+  function addReaderActions(root) {
+    var thread = document.getElementById("comments");
+    if (!thread || !thread.dataset.reportUrl) return;
+    root.querySelectorAll("li[id] > article > footer").forEach(function (footer) {
+      if (footer.querySelector(".remove-link, .report-link, .ask-to-remove-link")) return;
+      var pk = footer.parentNode.parentNode.id.slice(1);
+      var ask = document.createElement("a");
+      ask.className = "ask-to-remove-link";
+      ask.rel = "nofollow";
+      ask.href = thread.dataset.askUrl.replace("/0/", "/" + pk + "/");
+      ask.textContent = "Ask to remove";
+      footer.appendChild(ask);
+      if (footer.querySelector(".reply-link")) {  // published: readers see its words, so may report them
+        var report = document.createElement("a");
+        report.className = "report-link";
+        report.rel = "nofollow";
+        report.href = thread.dataset.reportUrl.replace("/0/", "/" + pk + "/");
+        report.textContent = "Report";
+        footer.appendChild(report);
+      }
+    });
+  }
+  addReaderActions(document);
+
+  // An old link to a comment on page 1 of a thread that now has several pages: open the comment's own page.
+  var wanted = /^#c(\d+)$/.exec(window.location.hash);
+  var threadPage = document.querySelector("#comments[data-report-url]");
+  if (wanted && threadPage && !document.getElementById("c" + wanted[1])) {
+    window.location.replace("comments/" + wanted[1] + "/");
   }
 
   // Typing a name means posting under it: select that choice for the reader.
@@ -40,7 +79,7 @@
   document.addEventListener("click", function (event) {
     var link = event.target.closest("a.reply-link");
     if (!link) return;
-    var comment = document.getElementById(link.dataset.replyTo);
+    var comment = commentOf(link);
     if (!comment) return;
     event.preventDefault();
     var open = comment.querySelector(":scope > .inline-reply-form");
@@ -69,7 +108,7 @@
       .then(function (text) {
         var page = new DOMParser().parseFromString(text, "text/html");
         var more = page.querySelector("#comments > .comment-list");
-        if (more) Array.from(more.children).forEach(function (item) { list.appendChild(item); });
+        if (more) Array.from(more.children).forEach(function (item) { list.appendChild(item); addReaderActions(item); });
         var next = page.querySelector("a.load-more");
         if (next) {
           link.href = next.href;

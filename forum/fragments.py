@@ -1,0 +1,213 @@
+"""Each comment's markup as every reader sees it, written when the comment (or what it shows) changes.
+
+A thread page is then a join of stored fragments (forum.thread) instead of a
+template run per comment. A fragment holds what is the same for every reader:
+the author, the time, the words with their links to earlier comments, the
+"Replied to by" line, the tombstone. What depends on who is looking (Reply,
+Edit, moderator buttons, "new" marks) is added when the page is put together.
+
+A fragment shows other comments too (its back-links name the replies, its
+reference links describe their targets), so a change to one comment rebuilds
+the fragments of its parent, the comments it names and the comments naming it
+(`affected_by`). Every service that changes a comment ends with `refresh`, in
+its transaction, which also bumps the post's `thread_version` (the cached
+pages' key) and recounts its comments. A fragment older than FRAGMENT_VERSION
+(markup changed in a release) is rebuilt the next time a page reads it.
+"""
+
+from collections.abc import Iterable
+from html import escape
+
+from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
+
+from . import references
+from .models import Comment, Post
+
+# Raise when the markup below changes: stored fragments are then rebuilt as pages read them.
+FRAGMENT_VERSION = 1
+BATCH = 500
+
+_AUTHOR_CLASS = {"member": "au am", "name": "au an", "deleted": "au ad", "anonymous": "au aa"}
+
+
+def render(comment: Comment, *, describe, replied_by: list[Comment], for_moderator: bool = False) -> str:
+    """One comment's <article> opening, header and body, without the closing tag (forum.thread adds actions).
+
+    `describe(pk, candidates)` gives (href, title) for a reference link, or
+    None when readers cannot see its target. `for_moderator` shows a hidden
+    comment's words, marked, instead of its tombstone.
+    """
+    shows_words = comment.shows_text or (for_moderator and comment.state == Comment.State.HIDDEN)
+    classes = []
+    if not shows_words:
+        classes.append("ts")
+    if comment.is_pending:
+        classes.append("held")
+    parts = [f'<article class="{" ".join(classes)}"><header>' if classes else "<article><header>"]
+    if not comment.is_gone:
+        parts.append(_author(comment))
+    if comment.posted_at:
+        parts.append(
+            f'<a class=pt href=#c{comment.pk} title="Link to this comment in the thread"><b>{comment.posted_time_label}</b> '
+            f"{comment.posted_date_label}</a>"
+        )
+    else:
+        parts.append(f"<a class=pt href=#c{comment.pk}>permalink</a>")
+    if comment.edited_at and comment.shows_text:
+        parts.append("<i class=ed>edited</i>")
+    if comment.is_pending:
+        parts.append('<span class="badge text-bg-warning">awaiting moderation</span>')
+    if shows_words and not comment.shows_text:
+        parts.append('<span class="badge text-bg-secondary">hidden from readers</span>')
+    parts.append("</header>")
+    if shows_words:
+        parts.append(f"<div class=cb>{references.finish_links(comment.html, describe)}</div>")
+    else:
+        parts.append(f"<p class=cb>{escape(comment.tombstone_text)}</p>")
+    if replied_by:
+        links = ", ".join(f"<a href=#c{reply.pk}>{escape(backlink_label(reply))}</a>" for reply in replied_by)
+        parts.append(f"<p class=rb>Replied to by {links}</p>")
+    return "".join(parts)
+
+
+def _author(comment: Comment) -> str:
+    kind = comment.author_kind
+    label = escape(comment.author_label)
+    css = _AUTHOR_CLASS[kind]
+    if kind == "member":
+        href = reverse("accounts:profile", args=[comment.author.handle])
+        return f'<a class="{css}" href="{href}" title="Registered member">{label}</a>'
+    if kind == "name":
+        name = (
+            f'<a class="{css}" href="{escape(comment.author_url)}" rel="nofollow ugc noopener">{label}</a>'
+            if comment.author_url
+            else f'<b class="{css}">{label}</b>'
+        )
+        return f"{name}<span class=ak>not registered</span>"
+    return f'<b class="{css}">{label}</b>'
+
+
+def reference_title(target: Comment, candidates: int) -> str:
+    """The tooltip of a link to a comment: who, when and the first words, never words readers cannot see."""
+    when = f" at {target.posted_time_label}" if target.posted_at else ""
+    if target.shows_text and not target.is_pending:
+        summary = f"{target.author_label}{when}: “{target.first_words}”"
+    else:
+        summary = f"A comment{when}: {target.tombstone_text}"
+    if candidates > 1:
+        return f"The latest of {candidates} earlier comments posted{when}. {summary}"
+    return summary
+
+
+def backlink_label(comment: Comment) -> str:
+    return f"{comment.author_label} {comment.posted_time_label}".strip()
+
+
+def affected_by(comment_ids: Iterable[int]) -> set[int]:
+    """The comments whose fragments show these: themselves, their parents, what they name, what names them."""
+    shown = set(comment_ids)
+    Through = Comment.refers_to.through
+    for ids in _batches(shown):
+        shown.update(
+            pk for pk in Comment.objects.filter(pk__in=ids, parent__isnull=False).values_list("parent_id", flat=True)
+        )
+        pairs = Through.objects.filter(Q(from_comment_id__in=ids) | Q(to_comment_id__in=ids))
+        for source, target in pairs.values_list("from_comment_id", "to_comment_id"):
+            shown.update((source, target))
+    return shown
+
+
+def _batches(ids: set[int], size: int = BATCH) -> list[list[int]]:
+    ordered = sorted(ids)
+    return [ordered[start : start + size] for start in range(0, len(ordered), size)]
+
+
+def refresh(comment_ids: Iterable[int]) -> None:
+    """Rebuild these comments' fragments and put their threads' changes in force (call inside the change's transaction).
+
+    Pass the result of `affected_by`, taken before a change that drops links
+    (an erasure, an edit) and after one that adds them.
+    """
+    post_ids = set()
+    for ids in _batches(set(comment_ids)):
+        comments = list(Comment.objects.filter(pk__in=ids).select_related("author"))
+        rebuild(comments)
+        post_ids.update(comment.post_id for comment in comments)
+    thread_changed(post_ids)
+
+
+def rebuild(comments: list[Comment]) -> None:
+    """Render and store the fragments of these comments, a few queries for the lot."""
+    if not comments:
+        return
+    ids = [comment.pk for comment in comments]
+    Through = Comment.refers_to.through
+    pairs = list(
+        Through.objects.filter(Q(from_comment_id__in=ids) | Q(to_comment_id__in=ids)).values_list(
+            "from_comment_id", "to_comment_id"
+        )
+    )
+    others = {pk for pair in pairs for pk in pair} - set(ids)
+    replies = list(
+        Comment.objects.filter(parent_id__in=ids, state=Comment.State.PUBLISHED)
+        .exclude(pk__in=ids)
+        .select_related("author")
+    )
+    known = {comment.pk: comment for comment in [*comments, *replies]}
+    missing = others - known.keys()
+    if missing:
+        known.update((c.pk, c) for c in Comment.objects.filter(pk__in=missing).select_related("author"))
+
+    replied_by: dict[int, dict[int, Comment]] = {}
+    for reply in known.values():
+        if reply.parent_id in known and reply.state == Comment.State.PUBLISHED:
+            replied_by.setdefault(reply.parent_id, {})[reply.pk] = reply
+    for source_id, target_id in pairs:
+        source = known.get(source_id)
+        if source is not None and source.state == Comment.State.PUBLISHED:
+            replied_by.setdefault(target_id, {})[source_id] = source
+
+    def describe(pk: int, candidates: int):
+        target = known.get(pk)
+        if target is None or target.state in Comment.UNLISTED_STATES:
+            return None
+        return f"#c{pk}", reference_title(target, candidates)
+
+    for comment in comments:
+        backlinks = [reply for _, reply in sorted(replied_by.get(comment.pk, {}).items())]
+        comment.fragment = render(comment, describe=describe, replied_by=backlinks)
+        comment.fragment_version = FRAGMENT_VERSION
+    Comment.objects.bulk_update(comments, ["fragment", "fragment_version"], batch_size=BATCH)
+
+
+def thread_changed(post_ids: Iterable[int]) -> None:
+    """Something readers see on these posts changed: cached pages go stale, and the count is taken again."""
+    from .paging import count_pages
+
+    _forget_pages(post_ids)
+    for post_id in post_ids:
+        Post.objects.filter(pk=post_id).update(
+            thread_version=F("thread_version") + 1, comment_count=shown_count(post_id), page_count=count_pages(post_id)
+        )
+
+
+def shown_count(post_id: int) -> int:
+    """The comments a reader sees under a post, tombstones included: listed, and under no held or rejected comment."""
+    listed = Comment.objects.filter(post_id=post_id).exclude(state__in=Comment.UNLISTED_STATES)
+    under_unlisted = Comment.objects.filter(
+        tree_id=OuterRef("tree_id"), lft__lt=OuterRef("lft"), rght__gt=OuterRef("rght"), state__in=Comment.UNLISTED_STATES
+    )
+    return listed.count() - listed.filter(Exists(under_unlisted)).count()
+
+
+def posts_changed(posts) -> None:
+    """A post's own words, labels or policy changed: its cached pages go stale (no comment changed)."""
+    _forget_pages(posts.values_list("pk", flat=True))
+    posts.update(thread_version=F("thread_version") + 1)
+
+
+def _forget_pages(post_ids) -> None:
+    from . import pagecache
+
+    pagecache.forget(dict(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "page_count")))

@@ -1,0 +1,155 @@
+"""Thread pages for readers with nothing of their own in the thread, built once per thread version.
+
+Most readers of a thread are anonymous and have posted nothing in it: they
+all get the same page but for three things, which are kept out of the cached
+copy and filled in per request: the CSRF token and the comment form's stamp
+(slots replaced by plain string substitution) and the "new since your last
+visit" marks (forum.thread.mark_new). The key holds the post's
+`thread_version`, which every change readers can see bumps in its own
+transaction (forum.fragments), so a stale copy is never served; the rules in
+force (a policy change, comments closing with age) and the release's static
+files are in the key too.
+
+Answers carry an ETag (and Last-Modified): a browser revalidating an
+unchanged page gets 304 without the page being built or sent. Responses are
+gzipped only when they hold no secret a reflected input could be compared
+against: this page reflects nothing from the request, and its masked CSRF
+token changes on every response (Django's BREACH notes); Django's
+compress_string also pads each response with random bytes ("Heal the BREACH").
+"""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.text import compress_string
+
+from . import fragments, identity
+from .forms import form_stamp
+from .models import Comment
+
+CSRF_SLOT = "csrf-slot-0f3a9c"
+STAMP_SLOT = "stamp-slot-0f3a9c"
+CACHE_SECONDS = 24 * 60 * 60
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+@dataclass
+class CachedPage:
+    stamp: str  # what the page was built from (stamp_for): any difference and it is built again
+    html: str  # with CSRF_SLOT, STAMP_SLOT and forum.thread.NEW_SINCE_VISIT_SLOT
+    readable_ids: list[int]
+    newest_comment_id: int
+    built_at: datetime
+
+
+def _release() -> str:
+    """Changes with each release whose pages would differ: the fragment markup and the static files' names."""
+    names = f"{fragments.FRAGMENT_VERSION}:{static('forum/forum.css')}:{static('forum/thread.js')}"
+    return hashlib.sha256(names.encode()).hexdigest()[:12]
+
+
+def shares_page(request, post) -> bool:
+    """Does this reader get the page every reader gets? Not members, not authors of anything in it,
+    nor a browser with a message to show or a name to fill in."""
+    if request.method != "GET" or request.user.is_authenticated:
+        return False
+    if identity.just_posted_from(request) or identity.name_from(request):
+        return False
+    if any(True for _ in get_messages(request)):
+        return False
+    keys = identity.removal_keys_from(request)
+    return not (keys and Comment.objects.filter(pk__in=keys, post=post).exists())
+
+
+SORTS = ("oldest", "newest")  # forum.thread.SORT_CHOICES
+
+
+def key_for(post_id: int, *, sort: str, page: int) -> str:
+    # One entry per page of a thread, whatever it was built from, so a change can delete it:
+    # words erased from the thread must not wait in the cache for it to expire.
+    return f"forum:thread-page:{post_id}:{sort}:{page}"
+
+
+def stamp_for(post, *, rules) -> str:
+    """Everything a shared page depends on besides its address: any change gives a new stamp."""
+    rules_part = f"{rules.policy}:{int(rules.closed_by_age)}:{int(rules.hold_links_from_unregistered)}"
+    return f"{_release()}:{post.thread_version}:{settings.FORUM_COMMENTS_PER_PAGE}:{rules_part}"
+
+
+def get(key: str, *, stamp: str) -> CachedPage | None:
+    page = cache.get(key)
+    return page if page is not None and page.stamp == stamp else None
+
+
+def store(key: str, page: CachedPage) -> None:
+    cache.set(key, page, CACHE_SECONDS)
+
+
+def forget(pages_by_post: dict[int, int]) -> None:
+    """Drop the cached pages of these threads (post id -> its page count) once the change is committed.
+
+    The stamp already keeps a stale page from being served; this takes its
+    bytes (and any words since erased) out of the cache too.
+    """
+    keys = [
+        key_for(post_id, sort=sort, page=page)
+        for post_id, page_count in pages_by_post.items()
+        for sort in SORTS
+        for page in range(1, page_count + 2)  # one more: the change may have removed a page
+    ]
+    if keys:
+        transaction.on_commit(lambda: cache.delete_many(keys))
+
+
+def etag_for(stamp: str, request, *, page_key: str, new_state: str) -> str:
+    """The page as this browser gets it: what it was built from, its marks, and its CSRF cookie (which the token is valid for)."""
+    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    digest = hashlib.sha256(f"{page_key}|{stamp}|{new_state}|{csrf_cookie}".encode()).hexdigest()[:20]
+    # Weak: the same page gzipped or not is the same representation to a browser.
+    return f'W/"{digest}"'
+
+
+def not_modified(request, *, etag: str, last_modified: datetime):
+    """A 304 answer when the browser's copy is this one (and its CSRF cookie is the one its form holds)."""
+    if settings.CSRF_COOKIE_NAME not in request.COOKIES:
+        return None
+    return get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
+
+
+def fill(page_html: str, request) -> str:
+    had_cookie = "CSRF_COOKIE" in request.META
+    token = get_token(request)
+    if had_cookie:
+        # get_token() would send the year-long cookie again only to renew it: a page
+        # every reader shares answers without setting any cookie it need not.
+        request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
+    return page_html.replace(CSRF_SLOT, token).replace(STAMP_SLOT, form_stamp())
+
+
+def finish(response, request, *, etag: str | None, last_modified: datetime | None, compress: bool) -> None:
+    """Headers for a thread page: revalidated on each visit, never stored by shared caches, gzipped when safe."""
+    response["Cache-Control"] = "private, no-cache"
+    if etag:
+        response["ETag"] = etag
+    if last_modified:
+        response["Last-Modified"] = http_date(last_modified.timestamp())
+    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+    if compress and response.status_code == 200 and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
+        response.content = compress_string(response.content, max_random_bytes=100)
+        response["Content-Encoding"] = "gzip"
+        response["Content-Length"] = str(len(response.content))
+
+
+def now() -> datetime:
+    return timezone.now().replace(microsecond=0)
