@@ -28,43 +28,39 @@ from .models import Comment, Post
 FRAGMENT_VERSION = 1
 BATCH = 500
 
-_AUTHOR_CLASS = {"member": "au am", "name": "au an", "deleted": "au ad", "anonymous": "au aa"}
-
-
 def render(comment: Comment, *, describe, replied_by: list[Comment], for_moderator: bool = False) -> str:
-    """One comment's <article> opening, header and body, without the closing tag (forum.thread adds actions).
+    """One comment's <article> opening, header and words, without the closing tag (forum.thread adds actions).
 
+    Lean on purpose (a page holds hundreds): short classes, unquoted
+    attributes where HTML allows them, styled by position in forum.css.
     `describe(pk, candidates)` gives (href, title) for a reference link, or
     None when readers cannot see its target. `for_moderator` shows a hidden
     comment's words, marked, instead of its tombstone.
     """
     shows_words = comment.shows_text or (for_moderator and comment.state == Comment.State.HIDDEN)
-    classes = []
-    if not shows_words:
-        classes.append("ts")
-    if comment.is_pending:
-        classes.append("held")
-    parts = [f'<article class="{" ".join(classes)}"><header>' if classes else "<article><header>"]
+    # The article's class tells thread.js what a comment offers: none is a published comment.
+    state_class = {
+        Comment.State.PUBLISHED: "",
+        Comment.State.PENDING: " class=held",
+        Comment.State.HIDDEN: ' class="ts hd"',
+    }.get(comment.state, " class=ts")
+    parts = [f"<article{state_class}><header>"]
     if not comment.is_gone:
         parts.append(_author(comment))
-    if comment.posted_at:
-        parts.append(
-            f'<a class=pt href=#c{comment.pk} title="Link to this comment in the thread"><b>{comment.posted_time_label}</b> '
-            f"{comment.posted_date_label}</a>"
-        )
-    else:
-        parts.append(f"<a class=pt href=#c{comment.pk}>permalink</a>")
+    # The time is how readers name each other ("@anon 19:12"), so it leads; it links to the comment's own page.
+    when = f"<b>{comment.posted_time_label}</b> {comment.posted_date_label}" if comment.posted_at else "permalink"
+    parts.append(f" <a class=pt href={reverse('forum:comment_permalink', args=[comment.pk])}>{when}</a>")
     if comment.edited_at and comment.shows_text:
-        parts.append("<i class=ed>edited</i>")
+        parts.append(" <i>edited</i>")
     if comment.is_pending:
-        parts.append('<span class="badge text-bg-warning">awaiting moderation</span>')
+        parts.append(' <span class="badge text-bg-warning">awaiting moderation</span>')
     if shows_words and not comment.shows_text:
-        parts.append('<span class="badge text-bg-secondary">hidden from readers</span>')
+        parts.append(' <span class="badge text-bg-secondary">hidden from readers</span>')
     parts.append("</header>")
     if shows_words:
-        parts.append(f"<div class=cb>{references.finish_links(comment.html, describe)}</div>")
+        parts.append(references.finish_links(comment.html, describe))
     else:
-        parts.append(f"<p class=cb>{escape(comment.tombstone_text)}</p>")
+        parts.append(f"<p class=ts>{escape(comment.tombstone_text)}</p>")
     if replied_by:
         links = ", ".join(f"<a href=#c{reply.pk}>{escape(backlink_label(reply))}</a>" for reply in replied_by)
         parts.append(f"<p class=rb>Replied to by {links}</p>")
@@ -74,18 +70,15 @@ def render(comment: Comment, *, describe, replied_by: list[Comment], for_moderat
 def _author(comment: Comment) -> str:
     kind = comment.author_kind
     label = escape(comment.author_label)
-    css = _AUTHOR_CLASS[kind]
     if kind == "member":
         href = reverse("accounts:profile", args=[comment.author.handle])
-        return f'<a class="{css}" href="{href}" title="Registered member">{label}</a>'
+        return f"<a class=am href={href}>{label}</a>"  # a handle's characters need no quotes
     if kind == "name":
-        name = (
-            f'<a class="{css}" href="{escape(comment.author_url)}" rel="nofollow ugc noopener">{label}</a>'
-            if comment.author_url
-            else f'<b class="{css}">{label}</b>'
-        )
-        return f"{name}<span class=ak>not registered</span>"
-    return f'<b class="{css}">{label}</b>'
+        # "not registered" follows a typed name from forum.css (::after), once in the stylesheet.
+        if comment.author_url:
+            return f'<a class=an href="{escape(comment.author_url)}" rel="nofollow ugc noopener">{label}</a>'
+        return f"<b class=an>{label}</b>"
+    return f"<b class={'ad' if kind == 'deleted' else 'aa'}>{label}</b>"
 
 
 def reference_title(target: Comment, candidates: int) -> str:

@@ -360,6 +360,8 @@ class Comment(MPTTModel):
             models.Index(fields=["post", "tree_id", "lft"], name="forum_comment_thread"),
             models.Index(fields=["post", "posted_minute"], name="forum_comment_minute"),
             models.Index(fields=["post", "anon_tag"], name="forum_comment_anon_tag"),
+            # The moderation queue's count, on every moderator's page: the few held among the many.
+            models.Index(fields=["state"], condition=models.Q(state="pending"), name="forum_comment_held"),
         ]
 
     def __str__(self) -> str:

@@ -195,10 +195,8 @@ def finish_links(html: str, describe) -> str:
         if described is None:
             return match[3]
         href, title = described
-        return (
-            f'<a class="comment-ref" href="{escape(href)}" title="{escape(title)}" '
-            f'data-target="c{match[1]}">{match[3]}</a>'
-        )
+        # Short class and bare address: a long thread carries hundreds of these.
+        return f'<a class=cr href={escape(href)} title="{escape(title)}">{match[3]}</a>'
 
     return _STORED_MARKER.sub(finish, html)
 

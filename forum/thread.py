@@ -15,6 +15,7 @@ from datetime import timedelta
 from html import escape
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +23,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString, mark_safe
 
 from moderation.models import Report
-from moderation.services import actions_allowed
+from moderation.services import actions_for_state
 
 from . import fragments, identity
 from .models import Comment, Post
@@ -33,11 +34,11 @@ NEWEST_FIRST = "newest"
 SORT_CHOICES = {OLDEST_FIRST: "Oldest first", NEWEST_FIRST: "Newest first"}
 
 # Where the "N new since your last visit" line goes; filled in per request by `mark_new`.
-NEW_SINCE_VISIT_SLOT = "<!--new-since-visit-->"
+NEW_SINCE_VISIT_SLOT = "\x1enew-since-visit\x1e"  # the same as forum.pagecache's
 
 _ROW_FIELDS = (
     "pk", "parent_id", "level", "lft", "rght", "state", "fragment", "fragment_version",
-    "author_id", "removal_key_hash", "created_at",
+    "author_id", "removal_key_hash",
 )  # fmt: skip
 
 
@@ -53,7 +54,6 @@ class Row:
     fragment_version: int
     author_id: int | None
     removal_key_hash: str
-    created_at: object
 
 
 @dataclass
@@ -206,7 +206,9 @@ class _Builder:
         # On a thread page Report and "Ask to remove" come from thread.js; a comment's own page has them all.
         self.all_actions = not on_thread_page
         self.readable_ids: list[int] = []
-        self.edit_window = timezone.now() - timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+        self.editable = _still_editable(reader, post)
+        # A reader with nothing of their own here and no moderator's tools, on a thread page.
+        self.plain = on_thread_page and not (reader.is_moderator or reader.user.is_authenticated or reader.keys)
         self.ask_to_remove_url = _url_for_each_pk("moderation:ask_to_remove_comment")
         self.report_url = _url_for_each_pk("moderation:report_comment")
         self.moderator_extras = _ModeratorExtras(post, reader) if reader.is_moderator else None
@@ -226,13 +228,13 @@ class _Builder:
         if rows[0].level > root_level:
             # A page that continues a conversation from the page before.
             for level in range(root_level, rows[0].level):
-                out.append("<li class=cont><details class=fold open><summary>continued from the page before</summary><ol>")
+                out.append("<li class=cont><details open><summary>continued from the page before</summary><ol>")
                 open_levels.append(level)
         previous = None
         for row in rows:
             if previous is not None and row.level > previous.level:
                 count = reply_counts[previous.pk]
-                out.append(f"<details class=fold open><summary>{count} {'reply' if count == 1 else 'replies'}</summary><ol>")
+                out.append(f"<details open><summary>{count} {'reply' if count == 1 else 'replies'}</summary><ol>")
             else:
                 while open_levels and open_levels[-1] >= row.level:
                     closed = open_levels.pop()
@@ -264,32 +266,39 @@ class _Builder:
         return row.fragment
 
     def _comment(self, row: Row, *, continues: bool) -> str:
+        if self.plain and not continues:
+            # Most comments for most readers: the stored fragment as it is.
+            if row.state == Comment.State.PUBLISHED:
+                self.readable_ids.append(row.pk)
+            return row.fragment + "</article>"
         prefix = self.link_prefix
         mine = self.reader.wrote(row)
         gone = row.state in Comment.GONE_STATES
-        fragment = self._fragment(row)
         if row.state == Comment.State.PUBLISHED and not mine:
             self.readable_ids.append(row.pk)
-        page_link = f"<a class=pl href={prefix}{row.pk}/>¶</a>"
-        extras = self.moderator_extras.badge(row) if self.moderator_extras is not None else ""
-        parts = [fragment.replace("</header>", f"{page_link}{extras}</header>", 1)]
+        parts = [self._fragment(row)]
+        if self.moderator_extras is not None:
+            parts[0] = self.moderator_extras.with_badge(row, parts[0])
         if mine and row.pk == self.reader.just_posted and row.pk in self.reader.keys:
             parts.append(self._removal_link_notice(row))
         if continues:
             parts.append(f"<p class=ct><a href={prefix}{row.pk}/>Continue this thread →</a></p>")
-        if not gone:
-            parts.append("<footer>")
+        # Reply, Report and "Ask to remove" come from thread.js on a thread page (the time links
+        # to the comment's own page, which has them all without JavaScript); the author's own
+        # Edit and Remove are here, as every action is on a comment's own page.
+        actions = []
+        if not gone and self.all_actions and row.state == Comment.State.PUBLISHED:
+            actions.append(f"<a class=reply-link href={prefix}{row.pk}/reply/>Reply</a>")
+        if mine and not gone:
+            if row.state in Comment.EDITABLE_STATES and row.pk in self.editable:
+                actions.append(f"<a class=edit-link href={prefix}{row.pk}/edit/>Edit</a>")
+            actions.append(f"<a class=remove-link href={prefix}{row.pk}/remove/>Remove</a>")
+        elif not gone and self.all_actions:
+            actions.append(f"<a class=ask-to-remove-link href={self.ask_to_remove_url(row.pk)} rel=nofollow>Ask to remove</a>")
             if row.state == Comment.State.PUBLISHED:
-                parts.append(f"<a class=reply-link href={prefix}{row.pk}/reply/>Reply</a>")
-            if mine:
-                if row.state in Comment.EDITABLE_STATES and row.created_at and row.created_at >= self.edit_window:
-                    parts.append(f"<a class=edit-link href={prefix}{row.pk}/edit/>Edit</a>")
-                parts.append(f"<a class=remove-link href={prefix}{row.pk}/remove/>Remove</a>")
-            elif self.all_actions:
-                parts.append(f"<a class=ask-to-remove-link href={self.ask_to_remove_url(row.pk)} rel=nofollow>Ask to remove</a>")
-                if row.state == Comment.State.PUBLISHED:
-                    parts.append(f"<a class=report-link href={self.report_url(row.pk)} rel=nofollow>Report</a>")
-            parts.append("</footer>")
+                actions.append(f"<a class=report-link href={self.report_url(row.pk)} rel=nofollow>Report</a>")
+        if actions:
+            parts.append(f"<footer>{''.join(actions)}</footer>")
         if self.moderator_extras is not None:
             parts.append(self.moderator_extras.controls(row))
         parts.append("</article>")
@@ -318,6 +327,7 @@ class _ModeratorExtras:
         self.hidden: dict[int, str] | None = None
         self.post = post
         self.details_url = _url_for_each_pk("moderation:comment")
+        self.control_templates: dict[tuple[str, bool], str] = {}
 
     def fragment(self, row: Row) -> str:
         if row.state != Comment.State.HIDDEN:
@@ -330,17 +340,37 @@ class _ModeratorExtras:
             }
         return self.hidden.get(row.pk, row.fragment)
 
-    def badge(self, row: Row) -> str:
+    def with_badge(self, row: Row, fragment: str) -> str:
         count = self.reported.get(row.pk, 0)
         if not count:
-            return ""
-        return f'<span class="badge text-bg-danger">{count} open report{"" if count == 1 else "s"}</span>'
+            return fragment
+        badge = f' <span class="badge text-bg-danger">{count} open report{"" if count == 1 else "s"}</span>'
+        return fragment.replace("</header>", f"{badge}</header>", 1)
 
     def controls(self, row: Row) -> str:
-        state_only = Comment(pk=row.pk, state=row.state)
-        actions = actions_allowed(state_only, has_open_reports=bool(self.reported.get(row.pk)))
-        buttons = "".join(f"<button form=moderate name=act value={action}:{row.pk}>{verb}</button>" for action, verb in actions)
-        return f"<p class=mod>Moderate: {buttons}<a href={self.details_url(row.pk)}>Details, reasons, bans</a></p>"
+        """The buttons that apply to the comment's state, for the page's one form (_moderation_form.html)."""
+        reported = bool(self.reported.get(row.pk))
+        template = self.control_templates.get((row.state, reported))
+        if template is None:
+            buttons = "".join(
+                f"<button form=moderate name=act value={action}:%(pk)s>{verb}</button>"
+                for action, verb in actions_for_state(row.state, has_open_reports=reported)
+            )
+            details = self.details_url(0).replace("/0/", "/%(pk)s/")
+            template = f"<p class=mod>Moderate: {buttons}<a href={details}>Details, reasons, bans</a></p>"
+            self.control_templates[(row.state, reported)] = template
+        return template % {"pk": row.pk}
+
+
+def _still_editable(reader: Reader, post: Post) -> set[int]:
+    """This reader's comments here still within the edit window: a query only for members and posters."""
+    if not (reader.user.is_authenticated or reader.keys):
+        return set()
+    theirs = Q(pk__in=list(reader.keys))
+    if reader.user.is_authenticated:
+        theirs |= Q(author_id=reader.user.pk)
+    since = timezone.now() - timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+    return set(Comment.objects.filter(theirs, post=post, created_at__gte=since).values_list("pk", flat=True))
 
 
 def _url_for_each_pk(viewname: str):
@@ -366,20 +396,21 @@ def _reply_counts(rows: list[Row]) -> dict[int, int]:
     return counts
 
 
-_IN_PAGE_LINK = re.compile(r'href="?#c(\d+)')
+_IN_PAGE_LINK = "href=#c"  # how fragments link to another comment (back-links, references)
 
 
 def _links_off_page(html: str, on_page: set[int], prefix: str) -> str:
     """Links to comments on another page of the thread go to those comments' own pages."""
-
-    def relink(match: re.Match) -> str:
-        pk = int(match[1])
-        if pk in on_page:
-            return match[0]
-        quote = '"' if match[0].startswith('href="') else ""
-        return f"href={quote}{prefix}{pk}/#c{pk}"
-
-    return _IN_PAGE_LINK.sub(relink, html)
+    pieces = html.split(_IN_PAGE_LINK)
+    for number in range(1, len(pieces)):
+        piece = pieces[number]
+        digits = len(piece) - len(piece.lstrip("0123456789"))
+        pk = int(piece[:digits]) if digits else None
+        if pk is not None and pk not in on_page:
+            pieces[number] = f"{prefix}{pk}/#c{piece}"
+        else:
+            pieces[number] = f"#c{piece}"
+    return "href=".join(pieces)
 
 
 _COMMENT_START = re.compile(r"<li id=c(\d+)><article([^>]*)><header>")

@@ -21,6 +21,7 @@ forum_patterns = [
     re_path(r"^labels/(?P<slug>[-\w]+)/$", views.label_detail, name="label_detail"),
     re_path(r"^labels/(?P<slug>[-\w]+)/feed/$", feeds.LabelPostsFeed(), name="label_feed"),
     path("posts/<slug:slug>/comments/<int:pk>/", views.comment_detail, name="comment_detail"),
+    path("c/<int:pk>/", views.comment_permalink, name="comment_permalink"),
     path("posts/<slug:slug>/comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
     path("posts/<slug:slug>/comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("posts/<slug:slug>/comments/<int:pk>/remove/", views.comment_remove, name="comment_remove"),

@@ -62,7 +62,7 @@ def search_results(request):
 def post_detail(request, slug):
     """Anyone: a post with its whole thread and the comment form."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    return _render_post(request, post, _comment_form(request))
+    return _render_post(request, post)
 
 
 @require_POST
@@ -186,8 +186,11 @@ def _removal_key_throttle() -> Throttle:
     return Throttle("removal-key-ip", settings.FORUM_REMOVAL_KEY_FAILURES_PER_IP, 15 * 60)
 
 
-def _render_post(request, post, form, status=200):
-    """The post with a page of its thread: from the shared cache for readers with nothing of their own in it."""
+def _render_post(request, post, form=None, status=200):
+    """The post with a page of its thread: from the shared cache for readers with nothing of their own in it.
+
+    `form` is the comment form as posted (with its errors); None builds an empty one when needed.
+    """
     reader = thread.Reader(request)
     sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
     number = page_number(request.GET.get("page"))
@@ -195,7 +198,7 @@ def _render_post(request, post, form, status=200):
     shared = status == 200 and pagecache.shares_page(request, post)
     if not shared:
         shown = thread.thread_page(reader, post, sort=sort, page_number=number)
-        html = _post_page_html(request, post, form, rules, shown)
+        html = _post_page_html(request, post, form or _comment_form(request), rules, shown)
         html, new_count = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
         response = HttpResponse(html, status=status)
         # Pages that reflect what was typed (errors) or carry a secret (the removal link) are never compressed.
@@ -213,23 +216,23 @@ def _render_post(request, post, form, status=200):
             return not_modified
     else:
         shown = thread.thread_page(reader, post, sort=sort, page_number=number)
+        form = form or _comment_form(request)
         form.fresh_stamp = lambda: pagecache.STAMP_SLOT
         html = _post_page_html(request, post, form, rules, shown, csrf_token=pagecache.CSRF_SLOT)
-        page = pagecache.CachedPage(stamp, html, shown.readable_ids, shown.newest_comment_id, pagecache.now())
+        page = pagecache.CachedPage.of(
+            html, stamp=stamp, readable_ids=shown.readable_ids, newest_comment_id=shown.newest_comment_id
+        )
         pagecache.store(key, page)
         etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
-    html, new_count = thread.mark_new(page.html, readable_ids=page.readable_ids, last_seen=last_seen)
-    response = HttpResponse(pagecache.fill(html, request))
+    response = HttpResponse(page.content_for(request, last_seen=last_seen))
     pagecache.finish(response, request, etag=etag, last_modified=page.built_at, compress=True)
     _after_reading(reader, response, post, page.newest_comment_id)
     return response
 
 
 def _new_state(page, last_seen) -> str:
-    """What the "new" marks depend on: nothing on a first visit, or once the browser has seen the newest."""
-    if last_seen is None or last_seen >= page.newest_comment_id:
-        return ""
-    return str(last_seen)
+    """What the "new" marks depend on: none on a first visit, nor once the browser has seen everything."""
+    return str(last_seen) if page.has_new_for(last_seen) else ""
 
 
 def _post_page_html(request, post, form, rules, shown, **extra) -> str:
@@ -292,6 +295,12 @@ def comment_detail(request, slug, pk):
     response = HttpResponse(html)
     _after_reading(reader, response, post, shown.newest_comment_id)
     return response
+
+
+def comment_permalink(request, pk):
+    """Anyone: a comment's short, lasting address (its time links here), leading to its own page."""
+    comment = get_object_or_404(Comment.objects.select_related("post").filter(post__in=Post.objects.published()), pk=pk)
+    return redirect("forum:comment_detail", comment.post.slug, comment.pk)
 
 
 def _after_reading(reader, response, post, newest_comment_id: int) -> None:

@@ -82,10 +82,14 @@ COMMENT_TRANSITIONS = {
 
 def actions_allowed(comment: Comment, *, has_open_reports: bool = False) -> list[tuple[str, str]]:
     """(action, button label) for each moderator action that applies to the comment as it is now."""
+    return actions_for_state(comment.state, has_open_reports=has_open_reports)
+
+
+def actions_for_state(state: str, *, has_open_reports: bool = False) -> list[tuple[str, str]]:
     return [
         (action, transition.verb)
         for action, transition in COMMENT_TRANSITIONS.items()
-        if comment.state in transition.from_states and (has_open_reports or not transition.needs_open_reports)
+        if state in transition.from_states and (has_open_reports or not transition.needs_open_reports)
     ]
 
 

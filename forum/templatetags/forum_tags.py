@@ -22,3 +22,26 @@ def quoted_comment(comment) -> str:
 
     fragment = fragments.render(comment, describe=lambda pk, candidates: None, replied_by=[])
     return mark_safe(f'<div class="quoted-comment">{fragment}</article></div>')
+
+
+@register.filter
+def comment_fields(form) -> str:
+    """The comment form's fields. Blank, they depend only on who posts (a handle, a remembered name),
+    the same on every post, so crispy renders them once per release and person (a third of a page's time)."""
+    import hashlib
+
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
+    from django.core.cache import cache
+
+    from forum import pagecache
+
+    if form.is_bound:
+        return as_crispy_form(form)
+    handle = form.user.handle if form.user.is_authenticated else ""
+    who = hashlib.sha256(f"{handle}\n{form.remembered_name}".encode()).hexdigest()[:16]
+    key = f"forum:blank-comment-fields:{pagecache.release()}:{who}"
+    fields = cache.get(key)
+    if fields is None:
+        fields = as_crispy_form(form)
+        cache.set(key, fields, 24 * 60 * 60)
+    return fields

@@ -21,7 +21,7 @@ def test_no_script_from_hostile_comments_runs_in_chromium(live_server, page, art
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto(live_server.url + post.get_absolute_url())
     page.mouse.move(300, 300)
-    for link in page.locator(".cb a").all()[:40]:
+    for link in page.locator("article > p a").all()[:40]:
         link.hover()
     page.wait_for_timeout(300)
     page.screenshot(path=str(artifacts / "hostile-thread.png"))

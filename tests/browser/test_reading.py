@@ -17,7 +17,7 @@ def test_following_a_time_reference_lands_on_the_comment_and_highlights_it(live_
         make_comment_at(f"20:{number:02d}", post=post, text=f"Filler comment {number}\n\nwith a second paragraph.")
     make_comment_at("21:31", post=post, text="@anon 19:12 you've missed the point.")
     page.goto(live_server.url + post.get_absolute_url())
-    link = page.locator("a.comment-ref", has_text="@anon 19:12")
+    link = page.locator("a.cr", has_text="@anon 19:12")
     assert link.get_attribute("title") == "Getafix at 19:12: “The inspectorate's figures don't add up.”"
     box = page.locator(f"#c{target.pk} > article")
     assert box.evaluate("node => getComputedStyle(node).backgroundColor") != HIGHLIGHT

@@ -38,6 +38,9 @@ def test_reply_without_javascript_goes_through_the_reply_page(live_server, page_
     call_command("import_seeds")
     parent = first_comment_starting("Then you understand the point even more.")
     page.goto(live_server.url + SEED_POST)
+    # Without JavaScript the comment's time leads to its own page, which offers every action on it.
+    page.locator(f"#c{parent.pk} > article a.pt").click()
+    page.wait_for_url(f"**/comments/{parent.pk}/")
     page.locator(f"#c{parent.pk} > article .reply-link").click()
     page.wait_for_url(f"**/comments/{parent.pk}/reply/")
     page.get_by_role("radio", name="A name, without an account").check()

@@ -118,9 +118,11 @@ def test_other_readers_cannot_remove_or_edit(client):
     thread = links(stranger.get(comment.post.get_absolute_url()))
     assert remove_url(comment) not in thread
     # Asking the moderators is on the comment's own page (thread.js adds it under the comment in the thread too).
-    own_page = reverse("forum:comment_detail", args=[comment.post.slug, comment.pk])
-    assert own_page in thread
-    assert reverse("moderation:ask_to_remove_comment", args=[comment.pk]) in links(stranger.get(own_page))
+    # The comment's time leads to its own page.
+    own_page = stranger.get(reverse("forum:comment_permalink", args=[comment.pk]), follow=True)
+    assert reverse("forum:comment_permalink", args=[comment.pk]) in thread
+    assert own_page.request["PATH_INFO"] == reverse("forum:comment_detail", args=[comment.post.slug, comment.pk])
+    assert reverse("moderation:ask_to_remove_comment", args=[comment.pk]) in links(own_page)
     for url in (remove_url(comment), edit_url(comment)):
         response = stranger.post(url, {"text": "Vandalised"})
         assert response.status_code == 403
@@ -192,7 +194,7 @@ def test_edit_within_the_window_shows_edited(client):
     assert comment.text == "Better words" and comment.edited_at is not None
     page = client.get(comment.post.get_absolute_url()).content.decode()
     assert "Better words" in page and "Words I may regret" not in page
-    assert "<i class=ed>edited</i>" in page
+    assert " <i>edited</i>" in page
 
 
 @pytest.mark.parametrize("minutes, allowed", [(14, True), (15, True), (16, False)])
@@ -252,6 +254,9 @@ def test_a_removed_comment_can_no_longer_be_edited(client):
 
 def test_comment_links_are_right_even_when_the_slug_looks_like_an_id(client):
     comment, _ = post_anonymously(client, make_post(slug="0"))
-    page = links(client.get(comment.post.get_absolute_url()))
+    thread = links(client.get(comment.post.get_absolute_url()))
+    own_page = links(client.get(reverse("forum:comment_detail", args=["0", comment.pk])))
+    for name in ("forum:comment_edit", "forum:comment_remove"):
+        assert reverse(name, args=["0", comment.pk]) in thread
     for name in ("forum:comment_reply", "forum:comment_edit", "forum:comment_remove"):
-        assert reverse(name, args=["0", comment.pk]) in page
+        assert reverse(name, args=["0", comment.pk]) in own_page

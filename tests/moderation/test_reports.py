@@ -24,9 +24,9 @@ def test_every_comment_offers_report_and_a_report_waits_in_the_queue(client):
     post = make_post()
     comment = make_comment(post=post, text="Buy menhirs")
     # In the thread thread.js puts Report under the comment; without it, the comment's own page (¶) has it.
-    own_page = reverse("forum:comment_detail", args=[post.slug, comment.pk])
-    assert own_page in links(client.get(post.get_absolute_url()))
-    assert report_url(comment) in links(client.get(own_page))
+    permalink = reverse("forum:comment_permalink", args=[comment.pk])
+    assert permalink in links(client.get(post.get_absolute_url()))
+    assert report_url(comment) in links(client.get(permalink, follow=True))
     response = report(client, comment, details="Third advert today")
     assert response.status_code == 302 and response["Location"] == comment.get_absolute_url()
     assert "The moderators will look at this comment" in client.get(response["Location"]).content.decode()

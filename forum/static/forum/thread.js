@@ -30,28 +30,38 @@
     return form;
   }
 
-  // Report and "Ask to remove" under each comment of a thread page. Without JavaScript they
-  // are on each comment's own page (the ¶ link), which lists every action on the comment.
+  // Reply, "Ask to remove" and Report under each comment of a thread page, built here from the
+  // comment's id and its article's class (none: published; "ts": gone, "ts hd": hidden; "held").
+  // Without JavaScript the time links to the comment's own page, which lists every action.
+  function actionLink(className, href, text, nofollow) {
+    var link = document.createElement("a");
+    link.className = className;
+    link.href = href;
+    link.textContent = text;
+    if (nofollow) link.rel = "nofollow";
+    return link;
+  }
+
   function addReaderActions(root) {
     var thread = document.getElementById("comments");
     if (!thread || !thread.dataset.reportUrl) return;
-    root.querySelectorAll("li[id] > article > footer").forEach(function (footer) {
-      if (footer.querySelector(".remove-link, .report-link, .ask-to-remove-link")) return;
-      var pk = footer.parentNode.parentNode.id.slice(1);
-      var ask = document.createElement("a");
-      ask.className = "ask-to-remove-link";
-      ask.rel = "nofollow";
-      ask.href = thread.dataset.askUrl.replace("/0/", "/" + pk + "/");
-      ask.textContent = "Ask to remove";
-      footer.appendChild(ask);
-      if (footer.querySelector(".reply-link")) {  // published: readers see its words, so may report them
-        var report = document.createElement("a");
-        report.className = "report-link";
-        report.rel = "nofollow";
-        report.href = thread.dataset.reportUrl.replace("/0/", "/" + pk + "/");
-        report.textContent = "Report";
-        footer.appendChild(report);
+    root.querySelectorAll("li[id^=c] > article").forEach(function (article) {
+      var gone = article.classList.contains("ts") && !article.classList.contains("hd");
+      if (gone || article.dataset.actions) return;
+      article.dataset.actions = "1";
+      var pk = article.parentNode.id.slice(1);
+      var published = !article.className;
+      var footer = article.querySelector(":scope > footer");
+      if (!footer) {
+        footer = document.createElement("footer");
+        var controls = article.querySelector(":scope > .mod");
+        article.insertBefore(footer, controls);
       }
+      var mine = footer.querySelector(".remove-link");
+      if (published) footer.prepend(actionLink("reply-link", "comments/" + pk + "/reply/", "Reply"));
+      if (mine) return;
+      footer.appendChild(actionLink("ask-to-remove-link", thread.dataset.askUrl.replace("/0/", "/" + pk + "/"), "Ask to remove", true));
+      if (published) footer.appendChild(actionLink("report-link", thread.dataset.reportUrl.replace("/0/", "/" + pk + "/"), "Report", true));
     });
   }
   addReaderActions(document);
