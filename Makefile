@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres migrate seed bench clean
+.PHONY: run test test-sqlite test-postgres migrate seed bench loadtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: $(STAMP)
 	$(PY) tests/with_postgres.py $(PY) tests/bench_thread.py
 	$(PY) tests/bench_import.py
 	$(PY) tests/with_postgres.py $(PY) tests/bench_import.py
+
+# Anonymous readers of a 1,000-comment thread under gunicorn (2 workers) beside a hello-world view, with wrk.
+loadtest: $(STAMP)
+	$(PY) tests/loadtest.py
+	$(PY) tests/with_postgres.py $(PY) tests/loadtest.py
 
 clean:
 	rm -rf $(VENV) staticfiles tests/artifacts .pytest_cache
