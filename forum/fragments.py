@@ -24,7 +24,8 @@ from django.urls import reverse
 from . import references
 from .models import Comment, Post
 
-# Raise when the markup below changes: stored fragments are then rebuilt as pages read them.
+# Raise when the markup below changes: stored fragments are then rebuilt (manage.py rebuild_fragments,
+# or as pages read them).
 FRAGMENT_VERSION = 1
 BATCH = 500
 
@@ -47,9 +48,10 @@ def render(comment: Comment, *, describe, replied_by: list[Comment], for_moderat
     parts = [f"<article{state_class}><header>"]
     if not comment.is_gone:
         parts.append(_author(comment))
-    # The time is how readers name each other ("@anon 19:12"), so it leads; it links to the comment's own page.
+    # The time is how readers name each other ("@anon 19:12"), so it leads; it links to the comment's
+    # own page (forum.css styles it by that address: no class to repeat a thousand times).
     when = f"<b>{comment.posted_time_label}</b> {comment.posted_date_label}" if comment.posted_at else "permalink"
-    parts.append(f" <a class=pt href={reverse('forum:comment_permalink', args=[comment.pk])}>{when}</a>")
+    parts.append(f" <a href={reverse('forum:comment_permalink', args=[comment.pk])}>{when}</a>")
     if comment.edited_at and comment.shows_text:
         parts.append(" <i>edited</i>")
     if comment.is_pending:
@@ -134,6 +136,16 @@ def rebuild(comments: list[Comment]) -> None:
     """Render and store the fragments of these comments, a few queries for the lot."""
     if not comments:
         return
+    for comment in comments:
+        comment.fragment_version = FRAGMENT_VERSION
+    rendered = _rendered(comments)
+    for comment in comments:
+        comment.fragment = rendered[comment.pk]
+    Comment.objects.bulk_update(comments, ["fragment", "fragment_version"], batch_size=BATCH)
+
+
+def _rendered(comments: list[Comment]) -> dict[int, str]:
+    """Each comment's fragment, from what it shows of other comments (its replies, what it names, who names it)."""
     ids = [comment.pk for comment in comments]
     Through = Comment.refers_to.through
     pairs = list(
@@ -167,11 +179,26 @@ def rebuild(comments: list[Comment]) -> None:
             return None
         return f"#c{pk}", reference_title(target, candidates)
 
-    for comment in comments:
-        backlinks = [reply for _, reply in sorted(replied_by.get(comment.pk, {}).items())]
-        comment.fragment = render(comment, describe=describe, replied_by=backlinks)
-        comment.fragment_version = FRAGMENT_VERSION
-    Comment.objects.bulk_update(comments, ["fragment", "fragment_version"], batch_size=BATCH)
+    return {
+        comment.pk: render(
+            comment, describe=describe, replied_by=[reply for _, reply in sorted(replied_by.get(comment.pk, {}).items())]
+        )
+        for comment in comments
+    }
+
+
+def rebuild_stale(comment_ids: list[int]) -> dict[int, str]:
+    """Rebuild fragments written by an older release, as a page reads them; returns id -> fragment.
+
+    Each is stored only if it is still stale: a change committed meanwhile has
+    already written its own, newer fragment, which a page's read must not undo.
+    """
+    fresh = _rendered(list(Comment.objects.filter(pk__in=comment_ids).select_related("author")))
+    for pk, fragment in fresh.items():
+        Comment.objects.filter(pk=pk).exclude(fragment_version=FRAGMENT_VERSION).update(
+            fragment=fragment, fragment_version=FRAGMENT_VERSION
+        )
+    return fresh
 
 
 def thread_changed(post_ids: Iterable[int]) -> None:

@@ -28,10 +28,12 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 
 from . import fragments, identity
@@ -184,3 +186,14 @@ def finish(response, request, *, etag: str | None, last_modified: datetime | Non
 
 def now() -> datetime:
     return timezone.now().replace(microsecond=0)
+
+
+def post_head(post) -> str:
+    """The post itself (date, title, sections, labels), the same for every reader: rendered once per thread version."""
+    key = f"forum:post-head:{release()}:{post.pk}:{post.thread_version}"
+    html = cache.get(key)
+    if html is None:
+        context = {"post": post, "sections": list(post.sections.all()), "labels": list(post.labels.all())}
+        html = render_to_string("forum/_post_head.html", context)
+        cache.set(key, html, CACHE_SECONDS)
+    return mark_safe(html)

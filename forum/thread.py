@@ -12,10 +12,11 @@ page), the private removal link once. "New" marks are added afterwards by
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import NamedTuple
 from html import escape
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -38,12 +39,13 @@ NEW_SINCE_VISIT_SLOT = "\x1enew-since-visit\x1e"  # the same as forum.pagecache'
 
 _ROW_FIELDS = (
     "pk", "parent_id", "level", "lft", "rght", "state", "fragment", "fragment_version",
-    "author_id", "removal_key_hash",
+    "author_id", "removal_key_hash", "still_editable",
 )  # fmt: skip
 
 
-@dataclass
-class Row:
+class Row(NamedTuple):
+    """One comment as a page needs it: its place in the tree, its state, its stored fragment."""
+
     pk: int
     parent_id: int | None
     level: int
@@ -54,6 +56,7 @@ class Row:
     fragment_version: int
     author_id: int | None
     removal_key_hash: str
+    still_editable: bool  # by its author: within the edit window (False unless the reader may be its author)
 
 
 @dataclass
@@ -88,6 +91,8 @@ class Reader:
     def __init__(self, request):
         self.request = request
         self.user = request.user
+        # Read once: request.user is lazy, and every comment asks whether it is theirs.
+        self.user_id = request.user.pk if request.user.is_authenticated else None
         self.keys = identity.removal_keys_from(request)
         self.is_moderator = request.user.has_perm("moderation.moderate_comments")
         self.just_posted = identity.just_posted_from(request)
@@ -95,7 +100,7 @@ class Reader:
 
     def wrote(self, row: Row) -> bool:
         if row.author_id is not None:
-            return self.user.is_authenticated and self.user.pk == row.author_id
+            return row.author_id == self.user_id
         key = self.keys.get(row.pk)
         return bool(key and row.removal_key_hash) and constant_time_compare(
             identity.hash_removal_key(key), row.removal_key_hash
@@ -112,7 +117,7 @@ def thread_page(reader: Reader, post: Post, *, sort: str, page_number: int) -> T
         raise Http404("No such page of comments.")
     rows = Comment.objects.filter(post=post).filter(plan.rows_on(page_number))
     rows = rows.order_by("-tree_id" if sort == NEWEST_FIRST else "tree_id", "lft")
-    shown = _visible(reader, _rows(rows))
+    shown = _visible(reader, _rows(rows, reader))
     builder = _Builder(reader, post, link_prefix="comments/", on_thread_page=True)
     html = builder.build(shown, root_level=0)
     if plan.page_count > 1:
@@ -135,20 +140,23 @@ def comment_page(reader: Reader, post: Post, comment_id: int) -> Thread:
     if root is None:
         raise Http404("No such comment, or it is not shown to readers.")
     in_tree = Comment.objects.filter(post=post, tree_id=root.tree_id)
-    ancestors = _visible(reader, _rows(in_tree.filter(lft__lt=root.lft, rght__gt=root.rght).order_by("lft")))
-    subtree_rows = _rows(in_tree.filter(lft__gte=root.lft, lft__lt=root.rght).order_by("lft"))
+    ancestors = _rows(in_tree.filter(lft__lt=root.lft, rght__gt=root.rght).order_by("lft"), reader)
+    # As many as a thread page holds, and one more to tell whether the conversation goes on.
+    limit = settings.FORUM_COMMENTS_PER_PAGE
+    subtree_rows = _rows(in_tree.filter(lft__gte=root.lft, lft__lt=root.rght).order_by("lft"), reader, limit=limit + 1)
+    more_url = ""
+    if len(subtree_rows) > limit:
+        following = subtree_rows.pop()
+        more_url = _page_url(post, following.pk, tree_id=root.tree_id, lft=following.lft)
     # Held ancestors hide the comment from readers, as on the thread page.
     shown = _visible(reader, [*ancestors, *subtree_rows])
     if not any(row.pk == comment_id for row in shown):
         raise Http404("No such comment, or it is not shown to readers.")
-    subtree = [row for row in shown if row.lft >= root.lft][: settings.FORUM_COMMENTS_PER_PAGE]
+    subtree = [row for row in shown if row.lft >= root.lft]
+    ancestors = [row for row in shown if row.lft < root.lft]
     builder = _Builder(reader, post, link_prefix="../", on_thread_page=False)
     html = builder.build(subtree, root_level=root.level)
     on_page = {row.pk for row in shown}
-    more_url = ""
-    if len(subtree) < len([row for row in shown if row.lft >= root.lft]):
-        last = subtree[-1]
-        more_url = _page_url(post, last.pk, tree_id=root.tree_id, lft=last.lft)
     return Thread(
         html=mark_safe(_links_off_page(html, on_page, "../")),
         comment_count=len(subtree),
@@ -165,16 +173,24 @@ def _page_url(post: Post, pk: int, *, tree_id: int, lft: int) -> str:
     return f"{post.get_absolute_url()}{f'?page={page}' if page > 1 else ''}#c{pk}"
 
 
-def _rows(queryset) -> list[Row]:
-    rows = [Row(*values) for values in queryset.values_list(*_ROW_FIELDS)]
-    stale = [row for row in rows if row.fragment_version != fragments.FRAGMENT_VERSION]
+def _rows(queryset, reader: Reader, *, limit: int | None = None) -> list[Row]:
+    """The rows in one query, with whether each is still editable by this reader (its author, if so)."""
+    editable = Value(False)
+    if reader.user_id is not None or reader.keys:
+        theirs = Q(pk__in=list(reader.keys))
+        if reader.user_id is not None:
+            theirs |= Q(author_id=reader.user_id)
+        since = timezone.now() - timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
+        editable = Case(When(theirs & Q(created_at__gte=since), then=Value(True)), default=Value(False))
+    values = queryset.annotate(still_editable=ExpressionWrapper(editable, output_field=BooleanField()))
+    values = values.values_list(*_ROW_FIELDS)
+    rows = list(map(Row._make, values[:limit] if limit is not None else values))
+    stale = [number for number, row in enumerate(rows) if row.fragment_version != fragments.FRAGMENT_VERSION]
     if stale:
-        # Written before this release's markup: rebuild now, stored for the next reader.
-        rebuilt = list(Comment.objects.filter(pk__in=[row.pk for row in stale]).select_related("author"))
-        fragments.rebuild(rebuilt)
-        fresh = {comment.pk: comment.fragment for comment in rebuilt}
-        for row in stale:
-            row.fragment = fresh.get(row.pk, row.fragment)
+        # Written before this release's markup (`manage.py rebuild_fragments` does it ahead): now, for the next reader too.
+        fresh = fragments.rebuild_stale([rows[number].pk for number in stale])
+        for number in stale:
+            rows[number] = rows[number]._replace(fragment=fresh.get(rows[number].pk, rows[number].fragment))
     return rows
 
 
@@ -206,7 +222,6 @@ class _Builder:
         # On a thread page Report and "Ask to remove" come from thread.js; a comment's own page has them all.
         self.all_actions = not on_thread_page
         self.readable_ids: list[int] = []
-        self.editable = _still_editable(reader, post)
         # A reader with nothing of their own here and no moderator's tools, on a thread page.
         self.plain = on_thread_page and not (reader.is_moderator or reader.user.is_authenticated or reader.keys)
         self.ask_to_remove_url = _url_for_each_pk("moderation:ask_to_remove_comment")
@@ -290,7 +305,7 @@ class _Builder:
         if not gone and self.all_actions and row.state == Comment.State.PUBLISHED:
             actions.append(f"<a class=reply-link href={prefix}{row.pk}/reply/>Reply</a>")
         if mine and not gone:
-            if row.state in Comment.EDITABLE_STATES and row.pk in self.editable:
+            if row.state in Comment.EDITABLE_STATES and row.still_editable:
                 actions.append(f"<a class=edit-link href={prefix}{row.pk}/edit/>Edit</a>")
             actions.append(f"<a class=remove-link href={prefix}{row.pk}/remove/>Remove</a>")
         elif not gone and self.all_actions:
@@ -360,17 +375,6 @@ class _ModeratorExtras:
             template = f"<p class=mod>Moderate: {buttons}<a href={details}>Details, reasons, bans</a></p>"
             self.control_templates[(row.state, reported)] = template
         return template % {"pk": row.pk}
-
-
-def _still_editable(reader: Reader, post: Post) -> set[int]:
-    """This reader's comments here still within the edit window: a query only for members and posters."""
-    if not (reader.user.is_authenticated or reader.keys):
-        return set()
-    theirs = Q(pk__in=list(reader.keys))
-    if reader.user.is_authenticated:
-        theirs |= Q(author_id=reader.user.pk)
-    since = timezone.now() - timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
-    return set(Comment.objects.filter(theirs, post=post, created_at__gte=since).values_list("pk", flat=True))
 
 
 def _url_for_each_pk(viewname: str):

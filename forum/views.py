@@ -238,8 +238,7 @@ def _new_state(page, last_seen) -> str:
 def _post_page_html(request, post, form, rules, shown, **extra) -> str:
     context = {
         "post": post,
-        "sections": list(post.sections.all()),
-        "labels": list(post.labels.all()),
+        "post_head": pagecache.post_head(post),
         "thread": shown,
         "sort_choices": thread.SORT_CHOICES,
         "form": form,

@@ -39,7 +39,7 @@ def test_reply_without_javascript_goes_through_the_reply_page(live_server, page_
     parent = first_comment_starting("Then you understand the point even more.")
     page.goto(live_server.url + SEED_POST)
     # Without JavaScript the comment's time leads to its own page, which offers every action on it.
-    page.locator(f"#c{parent.pk} > article a.pt").click()
+    page.locator(f"#c{parent.pk} > article > header > a[href^='/c/']").click()
     page.wait_for_url(f"**/comments/{parent.pk}/")
     page.locator(f"#c{parent.pk} > article .reply-link").click()
     page.wait_for_url(f"**/comments/{parent.pk}/reply/")

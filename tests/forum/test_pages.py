@@ -1,3 +1,4 @@
+import io
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -207,10 +208,10 @@ def test_a_members_view_of_a_mixed_thread_stays_at_a_fixed_number_of_queries(cli
     page = client.get(large.get_absolute_url()).content.decode()
     client.get(small.get_absolute_url())
     assert page.count("class=remove-link") == 50  # the member's own comments are marked
-    # post, sections, labels, moderation settings, the page's rows (where pages begin is cached
-    # per thread version), + session, user, the two permission reads that decide whether
-    # moderation actions show, and whether the member follows the post
-    assert thread_queries(client, small) == thread_queries(client, large) == 10
+    # post, the page's rows with which are still the member's to edit (the post's sections and
+    # labels, and where pages begin, are kept per thread version), + session, user, the two
+    # permission reads that decide whether moderation actions show, and whether the member follows the post
+    assert thread_queries(client, small) == thread_queries(client, large) == 7
 
 
 def test_thread_renders_stored_fragments_without_rendering_on_read(client):
@@ -230,6 +231,17 @@ def test_fragments_written_by_an_older_release_are_rebuilt_when_read(client):
     html = client.get(post.get_absolute_url()).content.decode()
     assert "original words" in html and "old markup" not in html
     assert Comment.objects.get(pk=comment.pk).fragment_version == fragments.FRAGMENT_VERSION
+
+
+def test_rebuild_fragments_brings_every_stale_fragment_up_to_date_ahead_of_readers():
+    post = make_post()
+    comments = [make_comment(post=post, text=f"Words {number}") for number in range(3)]
+    Comment.objects.filter(pk__in=[c.pk for c in comments[:2]]).update(fragment="old markup", fragment_version=0)
+    out = io.StringIO()
+    call_command("rebuild_fragments", stdout=out)
+    assert "Rebuilt 2 comment fragments." in out.getvalue()
+    for comment in Comment.objects.filter(post=post):
+        assert comment.fragment_version == fragments.FRAGMENT_VERSION and comment.text in comment.fragment
 
 
 def test_templates_have_no_inline_scripts_or_styles(client):
