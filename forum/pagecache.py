@@ -18,8 +18,13 @@ token changes on every response (Django's BREACH notes); Django's
 compress_string also pads each response with random bytes ("Heal the BREACH").
 """
 
+import functools
+import gzip
 import hashlib
 import re
+import secrets
+import struct
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,6 +32,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -59,6 +65,9 @@ class CachedPage:
     readable_ids: list[int]
     newest_comment_id: int
     built_at: datetime
+    # The same pieces compressed, each on its own (made at the first gzip request): a gzip
+    # answer then compresses only the request's token and stamp, not 600 KB of page.
+    deflated: list | None = None
 
     @classmethod
     def of(cls, html: str, *, stamp: str, readable_ids: list[int], newest_comment_id: int) -> "CachedPage":
@@ -85,7 +94,42 @@ class CachedPage:
         values[NEW_SINCE_VISIT_SLOT] = ""
         return b"".join(part.encode() if isinstance(part := values.get(piece, piece), str) else part for piece in self.parts)
 
+    def gzip_for(self, request, *, last_seen: int | None) -> bytes:
+        """content_for(), gzipped: the kept compressed pieces joined around the request's own.
 
+        One gzip member whose deflate stream is the pieces' streams in a row: each
+        piece is compressed alone and ends byte-aligned (a sync flush), so they
+        join; a last empty block ends it. The header's file name field is random
+        padding, as Django's own compress_string does against BREACH.
+        """
+        if self.has_new_for(last_seen) or self.deflated is None:
+            return compress_string(self.content_for(request, last_seen=last_seen), max_random_bytes=_PADDING)
+        values = {CSRF_SLOT: _token(request).encode(), STAMP_SLOT: form_stamp().encode(), NEW_SINCE_VISIT_SLOT: b""}
+        body, crc, size = [], 0, 0
+        for piece, deflated in zip(self.parts, self.deflated):
+            raw = values[piece] if isinstance(piece, str) else piece
+            body.append(_deflate(raw) if isinstance(piece, str) else deflated)
+            crc = zlib.crc32(raw, crc)
+            size += len(raw)
+        padding = b"a" * secrets.randbelow(_PADDING) + b"\x00"
+        header = b"\x1f\x8b\x08" + bytes([gzip.FNAME]) + b"\x00\x00\x00\x00\x00\xff" + padding
+        return b"".join([header, *body, _FINAL_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)])
+
+    def with_deflated(self) -> "CachedPage":
+        self.deflated = [piece if isinstance(piece, str) else _deflate(piece) for piece in self.parts]
+        return self
+
+
+_PADDING = 100  # the most random bytes a gzip answer is padded with (Django's GZipMiddleware's default)
+_FINAL_BLOCK = zlib.compressobj(6, zlib.DEFLATED, -15).flush(zlib.Z_FINISH)  # an empty last block
+
+
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_SYNC_FLUSH)
+
+
+@functools.cache
 def release() -> str:
     """Changes with each release whose pages would differ: the fragment markup and the static files' names."""
     names = f"{fragments.FRAGMENT_VERSION}:{static('forum/forum.css')}:{static('forum/thread.js')}"
@@ -141,6 +185,7 @@ def forget(pages_by_post: dict[int, int]) -> None:
         for sort in SORTS
         for page in range(1, page_count + 2)  # one more: the change may have removed a page
     ]
+    keys += [_post_head_key(post_id) for post_id in pages_by_post]
     if keys:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
@@ -170,18 +215,29 @@ def _token(request) -> str:
     return token
 
 
-def finish(response, request, *, etag: str | None, last_modified: datetime | None, compress: bool) -> None:
-    """Headers for a thread page: revalidated on each visit, never stored by shared caches, gzipped when safe."""
+def accepts_gzip(request) -> bool:
+    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+
+
+def respond(page: CachedPage, key: str, request, *, last_seen: int | None) -> HttpResponse:
+    """The shared page for this request, gzipped when the browser takes it (the page reflects nothing it sent)."""
+    if not accepts_gzip(request):
+        return HttpResponse(page.content_for(request, last_seen=last_seen))
+    if page.deflated is None and not page.has_new_for(last_seen):
+        store(key, page.with_deflated())
+    response = HttpResponse(page.gzip_for(request, last_seen=last_seen))
+    response["Content-Encoding"] = "gzip"
+    return response
+
+
+def finish(response, *, etag: str | None = None, last_modified: datetime | None = None) -> None:
+    """Headers for a thread page: revalidated on each visit, never stored by shared caches."""
     response["Cache-Control"] = "private, no-cache"
     if etag:
         response["ETag"] = etag
     if last_modified:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-    if compress and response.status_code == 200 and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        response.content = compress_string(response.content, max_random_bytes=100)
-        response["Content-Encoding"] = "gzip"
-        response["Content-Length"] = str(len(response.content))
 
 
 def now() -> datetime:
@@ -190,10 +246,15 @@ def now() -> datetime:
 
 def post_head(post) -> str:
     """The post itself (date, title, sections, labels), the same for every reader: rendered once per thread version."""
-    key = f"forum:post-head:{release()}:{post.pk}:{post.thread_version}"
-    html = cache.get(key)
-    if html is None:
-        context = {"post": post, "sections": list(post.sections.all()), "labels": list(post.labels.all())}
-        html = render_to_string("forum/_post_head.html", context)
-        cache.set(key, html, CACHE_SECONDS)
+    key, stamp = _post_head_key(post.pk), f"{release()}:{post.thread_version}"
+    kept = cache.get(key)
+    if kept is not None and kept[0] == stamp:
+        return mark_safe(kept[1])
+    context = {"post": post, "sections": list(post.sections.all()), "labels": list(post.labels.all())}
+    html = render_to_string("forum/_post_head.html", context)
+    cache.set(key, (stamp, html), CACHE_SECONDS)
     return mark_safe(html)
+
+
+def _post_head_key(post_id: int) -> str:
+    return f"forum:post-head:{post_id}"

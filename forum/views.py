@@ -201,8 +201,8 @@ def _render_post(request, post, form=None, status=200):
         html = _post_page_html(request, post, form or _comment_form(request), rules, shown)
         html, new_count = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
         response = HttpResponse(html, status=status)
-        # Pages that reflect what was typed (errors) or carry a secret (the removal link) are never compressed.
-        pagecache.finish(response, request, etag=None, last_modified=None, compress=False)
+        # Not compressed: this page may reflect what was typed (errors) or carry a secret (the removal link).
+        pagecache.finish(response)
         _after_reading(reader, response, post, shown.newest_comment_id)
         return response
     key = pagecache.key_for(post.pk, sort=sort, page=number)
@@ -224,8 +224,8 @@ def _render_post(request, post, form=None, status=200):
         )
         pagecache.store(key, page)
         etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
-    response = HttpResponse(page.content_for(request, last_seen=last_seen))
-    pagecache.finish(response, request, etag=etag, last_modified=page.built_at, compress=True)
+    response = pagecache.respond(page, key, request, last_seen=last_seen)
+    pagecache.finish(response, etag=etag, last_modified=page.built_at)
     _after_reading(reader, response, post, page.newest_comment_id)
     return response
 
