@@ -203,13 +203,14 @@ def rebuild_stale(comment_ids: list[int]) -> dict[int, str]:
 
 def thread_changed(post_ids: Iterable[int]) -> None:
     """Something readers see on these posts changed: cached pages go stale, and the count is taken again."""
-    from .paging import count_pages
+    from .paging import replan
 
     _forget_pages(post_ids)
     for post_id in post_ids:
-        Post.objects.filter(pk=post_id).update(
-            thread_version=F("thread_version") + 1, comment_count=shown_count(post_id), page_count=count_pages(post_id)
-        )
+        post = Post.objects.filter(pk=post_id)
+        post.update(thread_version=F("thread_version") + 1, comment_count=shown_count(post_id))
+        plan = replan(post_id, thread_version=post.values_list("thread_version", flat=True).get())
+        post.update(page_count=plan.page_count)
 
 
 def shown_count(post_id: int) -> int:

@@ -362,6 +362,11 @@ class Comment(MPTTModel):
             models.Index(fields=["post", "anon_tag"], name="forum_comment_anon_tag"),
             # The moderation queue's count, on every moderator's page: the few held among the many.
             models.Index(fields=["state"], condition=models.Q(state="pending"), name="forum_comment_held"),
+            # Where a thread's pages begin (forum.paging) reads each conversation's size from its
+            # top-level row alone: without this, every row of a 10,000-comment thread is read.
+            models.Index(
+                fields=["post", "tree_id", "rght"], condition=models.Q(level=0), name="forum_comment_conversations"
+            ),
         ]
 
     def __str__(self) -> str:

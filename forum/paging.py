@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
@@ -65,7 +66,7 @@ class Plan:
 
 def plan_for(post: Post, *, newest_first: bool = False) -> Plan:
     """The pages of a post's thread as it is now (kept in the cache per thread version)."""
-    key = f"forum:pages:{post.pk}:{post.thread_version}:{int(newest_first)}:{settings.FORUM_COMMENTS_PER_PAGE}"
+    key = _key(post.pk, post.thread_version, newest_first)
     plan = cache.get(key)
     if plan is None:
         plan = _plan(post, newest_first=newest_first)
@@ -73,8 +74,16 @@ def plan_for(post: Post, *, newest_first: bool = False) -> Plan:
     return plan
 
 
-def count_pages(post_id: int) -> int:
-    return _plan(post_id, newest_first=False).page_count
+def replan(post_id: int, *, thread_version: int) -> Plan:
+    """A thread just changed (in this transaction): its pages oldest first, kept for its first reader."""
+    plan = _plan(post_id, newest_first=False)
+    key = _key(post_id, thread_version, False)
+    transaction.on_commit(lambda: cache.set(key, plan, 24 * 60 * 60))
+    return plan
+
+
+def _key(post_id: int, thread_version: int, newest_first: bool) -> str:
+    return f"forum:pages:{post_id}:{thread_version}:{int(newest_first)}:{settings.FORUM_COMMENTS_PER_PAGE}"
 
 
 def _plan(post, *, newest_first: bool) -> Plan:

@@ -237,6 +237,8 @@ class _Builder:
         rows = [row for row in rows if row.level <= deepest]
         if not rows:
             return ""
+        if self.moderator_extras is not None:
+            self.moderator_extras.prepare(rows)
         reply_counts = _reply_counts(rows)
         out = ["<ol class=comment-list>"]
         open_levels: list[int] = []
@@ -272,6 +274,8 @@ class _Builder:
         """Comments shown for context, without actions (the ones a comment page's comment answers)."""
         if not rows:
             return ""
+        if self.moderator_extras is not None:
+            self.moderator_extras.prepare(rows)
         items = "".join(f"<li id=c{row.pk} class=anc>{self._fragment(row)}</article></li>" for row in rows)
         return f"<ol class=ancestor-list>{items}</ol>"
 
@@ -339,20 +343,21 @@ class _ModeratorExtras:
         from collections import Counter
 
         self.reported = Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
-        self.hidden: dict[int, str] | None = None
+        self.hidden: dict[int, str] = {}
         self.post = post
         self.details_url = _url_for_each_pk("moderation:comment")
         self.control_templates: dict[tuple[str, bool], str] = {}
 
+    def prepare(self, rows: list[Row]) -> None:
+        """Render the hidden comments among these rows with their words (one query, only when there are some)."""
+        wanted = [row.pk for row in rows if row.state == Comment.State.HIDDEN and row.pk not in self.hidden]
+        if wanted:
+            for comment in Comment.objects.filter(pk__in=wanted).select_related("author"):
+                self.hidden[comment.pk] = fragments.render(comment, describe=_plain, replied_by=[], for_moderator=True)
+
     def fragment(self, row: Row) -> str:
         if row.state != Comment.State.HIDDEN:
             return row.fragment
-        if self.hidden is None:
-            hidden = Comment.objects.filter(post=self.post, state=Comment.State.HIDDEN).select_related("author")
-            self.hidden = {
-                comment.pk: fragments.render(comment, describe=_plain, replied_by=[], for_moderator=True)
-                for comment in hidden
-            }
         return self.hidden.get(row.pk, row.fragment)
 
     def with_badge(self, row: Row, fragment: str) -> str:
