@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from . import references
 from .models import Comment, Post
+from .paging import replan
 
 # Raise when the markup below changes: stored fragments are then rebuilt (manage.py rebuild_fragments,
 # or as pages read them).
@@ -211,8 +212,6 @@ def rebuild_stale(comment_ids: list[int]) -> dict[int, str]:
 
 def thread_changed(post_ids: Iterable[int]) -> None:
     """Something readers see on these posts changed: cached pages go stale, and the count is taken again."""
-    from .paging import replan
-
     _forget_pages(post_ids)
     for post_id in post_ids:
         post = Post.objects.filter(pk=post_id)
@@ -237,6 +236,6 @@ def posts_changed(posts) -> None:
 
 
 def _forget_pages(post_ids) -> None:
-    from . import pagecache
+    from . import pagecache  # here: pagecache reads FRAGMENT_VERSION from this module
 
     pagecache.forget(dict(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "page_count")))

@@ -10,6 +10,7 @@ page), the private removal link once. "New" marks are added afterwards by
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import NamedTuple
@@ -340,8 +341,6 @@ class _ModeratorExtras:
     """What moderators see beyond readers: hidden words, open reports, and buttons for the page's one form."""
 
     def __init__(self, post: Post, reader: Reader):
-        from collections import Counter
-
         self.reported = Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
         self.hidden: dict[int, str] = {}
         self.post = post

@@ -1,4 +1,11 @@
+import hashlib
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
 from django import template
+from django.core.cache import cache
+from django.utils.safestring import mark_safe
+
+from forum import fragments, pagecache
 
 register = template.Library()
 
@@ -16,10 +23,6 @@ def comment_count_label(count: int) -> str:
 @register.simple_tag
 def quoted_comment(comment) -> str:
     """A comment shown outside its thread (replying to it, reporting it): its words, no links into the thread, no actions."""
-    from django.utils.safestring import mark_safe
-
-    from forum import fragments
-
     fragment = fragments.render(comment, describe=lambda pk, candidates: None, replied_by=[])
     return mark_safe(f'<div class="quoted-comment">{fragment}</article></div>')
 
@@ -28,13 +31,6 @@ def quoted_comment(comment) -> str:
 def comment_fields(form) -> str:
     """The comment form's fields. Blank, they depend only on who posts (a handle, a remembered name),
     the same on every post, so crispy renders them once per release and person (a third of a page's time)."""
-    import hashlib
-
-    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_form
-    from django.core.cache import cache
-
-    from forum import pagecache
-
     if form.is_bound:
         return as_crispy_form(form)
     handle = form.user.handle if form.user.is_authenticated else ""
