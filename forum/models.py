@@ -6,7 +6,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
@@ -75,14 +74,6 @@ class PostQuerySet(models.QuerySet):
     def newest_first(self):
         return self.order_by("-published_on", "-pk")
 
-    def with_counted_comments(self):
-        """Annotate `counted_comments`: the comments readers see, tombstones included, counted afresh.
-
-        Pages read `Post.comment_count`, kept current on every change; this is its definition.
-        """
-        return self.annotate(
-            counted_comments=Count("comments", filter=~Q(comments__state__in=Comment.UNLISTED_STATES))
-        )
 
 
 class Post(models.Model):

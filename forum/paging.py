@@ -122,6 +122,10 @@ def thread_url(comment: Comment) -> str:
             .first()
         )
         return f"{reverse('forum:comment_detail', args=[post.slug, shown_under])}#c{comment.pk}"
-    page = plan_for(post).page_of(comment.tree_id, comment.lft) if post.page_count > 1 else 1
-    query = f"?page={page}" if page > 1 else ""
-    return f"{post.get_absolute_url()}{query}#c{comment.pk}"
+    return page_url(post, comment.pk, tree_id=comment.tree_id, lft=comment.lft)
+
+
+def page_url(post: Post, pk: int, *, tree_id: int, lft: int) -> str:
+    """The address of the thread page (oldest first) that shows the comment at (tree_id, lft)."""
+    page = plan_for(post).page_of(tree_id, lft) if post.page_count > 1 else 1
+    return f"{post.get_absolute_url()}{f'?page={page}' if page > 1 else ''}#c{pk}"

@@ -29,14 +29,13 @@ from moderation.services import actions_for_state
 
 from . import fragments, identity
 from .models import Comment, Post
-from .paging import plan_for
+from .pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
+from .paging import page_url, plan_for
 
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"
 SORT_CHOICES = {OLDEST_FIRST: "Oldest first", NEWEST_FIRST: "Newest first"}
 
-# Where the "N new since your last visit" line goes; filled in per request by `mark_new`.
-NEW_SINCE_VISIT_SLOT = "\x1enew-since-visit\x1e"  # the same as forum.pagecache's
 
 _ROW_FIELDS = (
     "pk", "parent_id", "level", "lft", "rght", "state", "fragment", "fragment_version",
@@ -148,7 +147,7 @@ def comment_page(reader: Reader, post: Post, comment_id: int) -> Thread:
     more_url = ""
     if len(subtree_rows) > limit:
         following = subtree_rows.pop()
-        more_url = _page_url(post, following.pk, tree_id=root.tree_id, lft=following.lft)
+        more_url = page_url(post, following.pk, tree_id=root.tree_id, lft=following.lft)
     # Held ancestors hide the comment from readers, as on the thread page.
     shown = _visible(reader, [*ancestors, *subtree_rows])
     if not any(row.pk == comment_id for row in shown):
@@ -167,11 +166,6 @@ def comment_page(reader: Reader, post: Post, comment_id: int) -> Thread:
         ancestors_html=mark_safe(_links_off_page(builder.quoted(ancestors), on_page, "../")),
         more_in_thread_url=more_url,
     )
-
-
-def _page_url(post: Post, pk: int, *, tree_id: int, lft: int) -> str:
-    page = plan_for(post).page_of(tree_id, lft)
-    return f"{post.get_absolute_url()}{f'?page={page}' if page > 1 else ''}#c{pk}"
 
 
 def _rows(queryset, reader: Reader, *, limit: int | None = None) -> list[Row]:

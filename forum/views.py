@@ -245,7 +245,7 @@ def _post_page_html(request, post, form, rules, shown, **extra) -> str:
         "rules": rules,
         "can_set_policy": post.can_have_policy_set_by(request.user),
         "is_following": post.is_followed_by(request.user),
-        "new_since_visit_slot": mark_safe(thread.NEW_SINCE_VISIT_SLOT),
+        "new_since_visit_slot": mark_safe(pagecache.NEW_SINCE_VISIT_SLOT),
         **extra,
     }
     return render_to_string("forum/post_detail.html", context, request=request)
