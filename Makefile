@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres migrate seed bench loadtest clean
+.PHONY: run serve test test-sqlite test-postgres migrate seed bench loadtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,20 +21,27 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-# The whole suite twice: on SQLite, then on a throwaway PostgreSQL the harness starts and stops.
+# Production on this machine: checks the settings, collects static files, migrates,
+# then runs gunicorn (gunicorn.conf.py) and the background worker. README, "Deploy".
+serve: $(STAMP)
+	DJANGO_DEBUG=false $(PY) manage.py serve
+
+# The whole suite twice: on SQLite (with a Redis beside it for the tests that need one), then on a
+# throwaway PostgreSQL primary with a streaming replica and Redis as the cache, all started and
+# stopped by tests/with_services.py.
 test: test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
-	$(PY) -m pytest
+	$(PY) tests/with_services.py --redis -- $(PY) -m pytest
 
 test-postgres: $(STAMP)
-	$(PY) tests/with_postgres.py $(PY) -m pytest
+	$(PY) tests/with_services.py --postgres --replica --redis-cache -- $(PY) -m pytest
 
 bench: $(STAMP)
 	$(PY) tests/bench_thread.py
-	$(PY) tests/with_postgres.py $(PY) tests/bench_thread.py
+	$(PY) tests/with_services.py --postgres -- $(PY) tests/bench_thread.py
 	$(PY) tests/bench_import.py
-	$(PY) tests/with_postgres.py $(PY) tests/bench_import.py
+	$(PY) tests/with_services.py --postgres -- $(PY) tests/bench_import.py
 
 # Anonymous readers of a 1,000-comment thread under gunicorn (2 workers) beside a hello-world view, with wrk.
 loadtest: $(STAMP)

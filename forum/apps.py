@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class ForumConfig(AppConfig):
     name = "forum"
     verbose_name = "Forum"
+
+    def ready(self):
+        from . import checks  # noqa: F401 - registers the deployment checks

@@ -619,3 +619,16 @@ class Submission(models.Model):
             raise ValidationError({"credit_name": "Give the name to credit you under."})
         if not self.text.strip():
             raise ValidationError({"text": "The piece needs some text."})
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (forum.jobs) is next due, claimed by one worker at a time; the last run's outcome."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return self.name

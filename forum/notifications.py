@@ -3,8 +3,9 @@
 - `comment_published(comment)` is called by the services that publish a comment
   (posting, a moderator's approval). It only writes rows: cheap, in the request.
 - `send_pending_notifications()` sends what has waited long enough, one email
-  per member however many replies arrived. `manage.py send_notifications`
-  runs it; call it from cron or a task queue every few minutes.
+  per member however many replies arrived. `manage.py run_worker` runs it
+  every minute (forum.jobs); without a worker, `manage.py send_notifications`
+  from cron does the same.
 - Every email carries a one-click unsubscribe link signed for its member.
 
 Notifications wait FORUM_NOTIFICATION_DELAY_MINUTES (the edit window by
@@ -84,8 +85,13 @@ def send_pending_notifications(*, now=None) -> int:
     waiting = Notification.objects.unsent().filter(created_at__lte=ready_before)
     sent = 0
     for recipient_id in waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):
-        ids = list(waiting.filter(recipient_id=recipient_id).values_list("pk", flat=True))
-        if Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now) != len(ids):
+        with transaction.atomic():
+            # Rows another runner is claiming are skipped, not waited for (PostgreSQL; SQLite queues writers).
+            ids = list(
+                waiting.filter(recipient_id=recipient_id).select_for_update(skip_locked=True).values_list("pk", flat=True)
+            )
+            claimed = Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now)
+        if not ids or claimed != len(ids):
             continue  # another runner claimed some of them
         notifications = list(
             Notification.objects.filter(pk__in=ids)

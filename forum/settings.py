@@ -10,7 +10,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,13 +32,15 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DJANGO_DEBUG", True)
 
+# With DEBUG off an unset key stays empty: Django then refuses to sign anything with it,
+# and the system check forum.E001 says what to set (`manage.py check --deploy`, and at start-up).
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+# Production must name its hosts (forum.E002): the development default answers to localhost only.
+ALLOWED_HOSTS_SET = bool(os.environ.get("DJANGO_ALLOWED_HOSTS", "").strip())
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -61,8 +62,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: a load balancer's probe is answered before host checks and HTTPS redirects.
+    "forum.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the database: picks where this request's reads go.
+    "forum.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "forum.legacy.LegacyAddressMiddleware",
@@ -127,6 +132,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not memory, so the concurrency test's worker processes share it.
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
+# PostgreSQL streaming replicas (comma-separated URLs): anonymous readers' GET requests read
+# from one of them, everything else uses the primary (forum.replicas). Tests use the primary
+# for them (MIRROR) unless a test points a replica at the real standby.
+FORUM_REPLICA_ALIASES = []
+for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    alias = "replica" if number == 1 else f"replica_{number}"
+    DATABASES[alias] = dj_database_url.parse(
+        url,
+        conn_max_age=DATABASES["default"]["CONN_MAX_AGE"],
+        conn_health_checks=True,
+    )
+    DATABASES[alias]["TEST"] = {"MIRROR": "default"}
+    FORUM_REPLICA_ALIASES.append(alias)
+DATABASE_ROUTERS = ["forum.replicas.ReplicaRouter"]
+# A browser that has just sent a form reads from the primary this long, so a
+# replica's lag never hides from people what they have just written.
+FORUM_PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("FORUM_PRIMARY_AFTER_WRITE_SECONDS", "30"))
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -143,7 +166,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts the files (a proxy may serve them from there, or WhiteNoise does).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", "").strip() or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -163,14 +187,26 @@ LOGIN_REDIRECT_URL = "forum:post_list"
 LOGOUT_REDIRECT_URL = "forum:post_list"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
-# Throttles and rate limits count in the cache. The default is per process;
-# with several server processes, point them all at one Redis or Memcached.
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "forum"),
+# Throttles, rate limits and thread pages live in the cache. The default is per
+# process; several server processes must share one: REDIS_URL (or another backend).
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "forum",
+            # A Redis that stops answering costs a request two seconds, not a hung worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+            "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "forum"),
+        }
+    }
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets instead
 # (as a META key, e.g. HTTP_X_FORWARDED_FOR or HTTP_X_REAL_IP).
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "")

@@ -27,6 +27,9 @@ forum_patterns = [
     path("posts/<slug:slug>/comments/<int:pk>/remove/", views.comment_remove, name="comment_remove"),
 ]
 
+# A database or cache outage gets a 503 that keeps the typed text; other errors the 500 page.
+handler500 = "forum.outage.server_error"
+
 urlpatterns = [
     path("robots.txt", security.robots_txt, name="robots_txt"),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ file (the XML parse every import must do), so the ratio holds on a busy machine.
 Peak memory for the small and the large file shows whether it stays bounded.
 
 SQLite in a throwaway file by default; PostgreSQL with DATABASE_URL
-(`python tests/with_postgres.py .venv/bin/python tests/bench_import.py`).
+(`python tests/with_services.py --postgres -- .venv/bin/python tests/bench_import.py`).
 Figures, not assertions.
 """
 

@@ -6,7 +6,55 @@ import pytest
 def pytest_report_header(config):
     from django.conf import settings
 
-    return f"database: {settings.DATABASES['default']['ENGINE']}"
+    return (
+        f"database: {settings.DATABASES['default']['ENGINE']}; replicas: {settings.FORUM_REPLICA_ALIASES or 'none'}; "
+        f"cache: {settings.CACHES['default']['BACKEND']}; test Redis: {os.environ.get('FORUM_TEST_REDIS_URL') or 'none'}"
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests of a PostgreSQL server (restarting it, its replicas) belong to the PostgreSQL run: the SQLite
+    run leaves them out, rather than skipping them (a skip fails CI)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    kept, left_out = [], []
+    for item in items:
+        (left_out if item.get_closest_marker("postgres_server") else kept).append(item)
+    if left_out:
+        config.hook.pytest_deselected(items=left_out)
+        items[:] = kept
+
+
+@pytest.fixture(autouse=True)
+def replicas_only_where_asked(request, settings):
+    """Other tests read and write one database: a replica configured for the run is a mirror of it,
+    which cannot see a test's uncommitted rows. Tests marked `postgres_server` read from the real standby."""
+    if not request.node.get_closest_marker("postgres_server"):
+        settings.FORUM_REPLICA_ALIASES = []
+
+
+@pytest.fixture
+def redis_url():
+    """The Redis that tests/with_services.py started (`make test` starts one for each run)."""
+    url = os.environ.get("FORUM_TEST_REDIS_URL")
+    if not url:
+        pytest.skip("no Redis: run through tests/with_services.py --redis (needs redis-server)")
+    return url
+
+
+@pytest.fixture
+def redis_cache(redis_url, settings):
+    """The site's cache is that Redis for this test, emptied before and after."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "forum"}
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield cache
+    cache.clear()
 
 
 @pytest.hookimpl(trylast=True)
@@ -35,6 +83,12 @@ def empty_cache():
 def fast_password_hashing(settings):
     # Production hashing is slow on purpose; tests only need passwords to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def hosts_named(settings):
+    # pytest-django runs with DEBUG off, as production does: the start-up checks then want named hosts.
+    settings.ALLOWED_HOSTS_SET = True
 
 
 @pytest.fixture(autouse=True)

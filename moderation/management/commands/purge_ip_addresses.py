@@ -1,12 +1,11 @@
-"""Drop the IP addresses of comments older than the retention period. Run it daily (cron, a systemd timer)."""
+"""Drop the IP addresses of comments older than the retention period.
 
-from datetime import timedelta
+`manage.py run_worker` does this daily; without the worker, run this command daily (cron, a systemd timer).
+"""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 
-from forum.models import Comment
+from forum.retention import ip_addresses_purge
 
 
 class Command(BaseCommand):
@@ -18,9 +17,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
-        days = settings.FORUM_IP_RETENTION_DAYS if days is None else days
-        if days < 0:
+        if days is not None and days < 0:
             raise CommandError("--days cannot be negative.")
-        cutoff = timezone.now() - timedelta(days=days)
-        dropped = Comment.objects.filter(ip_address__isnull=False, created_at__lt=cutoff).update(ip_address=None)
-        self.stdout.write(f"Dropped the IP addresses of {dropped} comment(s) posted before {cutoff:%Y-%m-%d %H:%M} UTC.")
+        self.stdout.write(ip_addresses_purge(days=days))

@@ -1,0 +1,48 @@
+"""What a request gets when the database or the cache stops answering: a 503 that keeps the typed text.
+
+Django calls `server_error` (the handler500) for any exception a view or
+middleware did not handle, with the exception still current. A lost
+connection becomes "try again in a minute", with the words the person sent
+shown back to copy; nothing was half-written, because each change runs in one
+transaction that the failure rolled back. Other errors keep the plain 500 page.
+"""
+
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
+from django.template import loader
+
+# Form fields that hold someone's own prose (comments, pieces, requests, reports, notes).
+PROSE_FIELDS = ("title", "text", "reason", "details", "note")
+RETRY_AFTER_SECONDS = 30
+
+
+def is_outage(error: BaseException | None) -> bool:
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return True
+    # redis-py's errors, without importing redis where the cache is not Redis.
+    kind = type(error)
+    return kind.__module__.startswith("redis") and kind.__name__ in ("ConnectionError", "TimeoutError", "BusyLoadingError")
+
+
+def typed_text(request) -> list[tuple[str, str]]:
+    if request.method != "POST":
+        return []
+    try:
+        data = request.POST
+    except Exception:  # an unreadable body: nothing to give back
+        return []
+    return [(name, data[name]) for name in PROSE_FIELDS if data.get(name, "").strip()]
+
+
+def server_error(request):
+    error = sys.exc_info()[1]
+    if not is_outage(error):
+        return HttpResponseServerError(loader.get_template("500.html").render())
+    # Rendered without the request: its context processors would ask the database again.
+    html = loader.get_template("503.html").render({"typed": typed_text(request), "path": request.path})
+    response = HttpResponse(html, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,95 @@
+"""Reads from PostgreSQL streaming replicas, writes to the primary.
+
+A request may read from a replica when it is a GET or HEAD from a browser with
+no session (no member signed in, no message waiting) that has not sent a form
+in the last FORUM_PRIMARY_AFTER_WRITE_SECONDS: that browser carries a short
+cookie, so whoever just posted, reported or removed something sees it at once
+however far a replica lags. Everything else, and anything inside a transaction,
+uses the primary. A replica that cannot be reached is left alone for a while
+and its readers go to the primary.
+"""
+
+import random
+import time
+from contextvars import ContextVar
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+
+PRIMARY = "default"
+PRIMARY_COOKIE = "forum_primary"
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+# Seconds a replica that refused a connection is skipped, per server process.
+UNREACHABLE_SECONDS = 30
+
+_reads_from: ContextVar[str | None] = ContextVar("forum_reads_from", default=None)
+_unreachable_until: dict[str, float] = {}
+
+
+class ReplicaRouter:
+    """Reads go where this request's middleware chose (the primary unless a replica was chosen)."""
+
+    def db_for_read(self, model, **hints):
+        alias = _reads_from.get()
+        if alias is None or connections[PRIMARY].in_atomic_block:
+            return PRIMARY
+        return alias
+
+    def db_for_write(self, model, **hints):
+        return PRIMARY
+
+    def allow_relation(self, obj1, obj2, **hints):
+        return True  # replicas hold the primary's rows
+
+    def allow_migrate(self, db, app_label, model_name=None, **hints):
+        return db == PRIMARY
+
+
+def may_read_from_replica(request) -> bool:
+    return (
+        request.method in SAFE_METHODS
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and PRIMARY_COOKIE not in request.COOKIES
+    )
+
+
+def reachable_replica() -> str | None:
+    """A replica to read from, or None when none answers."""
+    now = time.monotonic()
+    candidates = [alias for alias in settings.FORUM_REPLICA_ALIASES if _unreachable_until.get(alias, 0) <= now]
+    random.shuffle(candidates)
+    for alias in candidates:
+        connection = connections[alias]
+        try:
+            connection.close_if_health_check_failed()  # a restarted replica: reconnect now, not mid-page
+            connection.ensure_connection()
+        except DatabaseError:
+            _unreachable_until[alias] = now + UNREACHABLE_SECONDS
+            continue
+        return alias
+    return None
+
+
+class ReplicaReadsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.FORUM_REPLICA_ALIASES:
+            return self.get_response(request)
+        alias = reachable_replica() if may_read_from_replica(request) else None
+        token = _reads_from.set(alias)
+        try:
+            response = self.get_response(request)
+        finally:
+            _reads_from.reset(token)
+        if request.method not in SAFE_METHODS:
+            response.set_cookie(
+                PRIMARY_COOKIE,
+                "1",
+                max_age=settings.FORUM_PRIMARY_AFTER_WRITE_SECONDS,
+                httponly=True,
+                samesite="Lax",
+                secure=settings.SESSION_COOKIE_SECURE,
+            )
+        return response

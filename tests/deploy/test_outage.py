@@ -1,0 +1,63 @@
+"""A database that stops answering mid-request: a 503 that says so and gives back the typed text, nothing half-written."""
+
+import pytest
+from django.db import OperationalError
+from django.test import Client
+
+from forum import services
+from forum.models import Comment
+from tests.factories import make_post
+
+
+@pytest.fixture
+def browser():
+    return Client(raise_request_exception=False)
+
+
+@pytest.mark.django_db
+def test_a_comment_posted_while_the_database_is_down_comes_back_to_copy(browser, monkeypatch):
+    post = make_post()
+
+    def database_gone(**kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(services, "comment_post", database_gone)
+    text = "My long considered reply <about> the rota & the ward."
+    response = browser.post(
+        f"/posts/{post.slug}/comments/", {"text": text, "identity": "anonymous", "author_name": "", "website": ""}
+    )
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert "not answering" in html and "nothing was saved" in html
+    assert "My long considered reply &lt;about&gt; the rota &amp; the ward." in html  # escaped, in a textarea
+    assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser, monkeypatch):
+    post = make_post()
+    from forum import views
+
+    def database_gone(*args, **kwargs):
+        raise OperationalError("could not connect to server")
+
+    monkeypatch.setattr(views, "_render_post", database_gone)
+    response = browser.get(f"/posts/{post.slug}/")
+    assert response.status_code == 503
+    assert "<textarea" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_other_errors_keep_the_plain_500_page(browser, monkeypatch):
+    post = make_post()
+    from forum import views
+
+    def bug(*args, **kwargs):
+        raise ZeroDivisionError
+
+    monkeypatch.setattr(views, "_render_post", bug)
+    response = browser.get(f"/posts/{post.slug}/")
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()

@@ -1,0 +1,167 @@
+"""Run a command beside throwaway servers started here and stopped afterwards.
+
+    python tests/with_services.py [--postgres [--replica]] [--redis [--redis-cache]] -- command...
+
+--postgres  a PostgreSQL cluster (initdb in a temporary directory, 127.0.0.1 only,
+            a free port): DATABASE_URL points at it. FORUM_TEST_PG_RESTART holds
+            the command that restarts it (JSON), for the database-outage test.
+--replica   a streaming replica of it (pg_basebackup -R): DATABASE_REPLICA_URLS.
+--redis     a redis-server on a free port: FORUM_TEST_REDIS_URL, for the tests
+            that need Redis whatever the cache is.
+--redis-cache  also REDIS_URL: the site's cache is that Redis for the whole run.
+
+As root, PostgreSQL runs as the `postgres` user (initdb refuses root). Under
+CI=true a missing server is a failure; elsewhere the run goes on without it
+(and the tests that need it are skipped) with a message.
+"""
+
+import argparse
+import contextlib
+import glob
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+CI = os.environ.get("CI") == "true"
+
+
+class Missing(Exception):
+    pass
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def postgres_binaries() -> str:
+    initdb = shutil.which("initdb")
+    if initdb:
+        return os.path.dirname(initdb)
+    candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    if not candidates:
+        raise Missing("PostgreSQL binaries (initdb, pg_ctl, pg_basebackup) not found")
+    return os.path.dirname(candidates[-1])
+
+
+@contextlib.contextmanager
+def postgres(*, replica: bool):
+    """Yields the environment for a primary (and a replica), on free ports."""
+    bindir = postgres_binaries()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    workdir = tempfile.mkdtemp(prefix="forum-pg-")
+    if as_postgres:
+        shutil.chown(workdir, user="postgres")
+    # Durability is pointless for clusters deleted in a minute; speed is not.
+    common = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+    started = []
+    try:
+        primary, port = os.path.join(workdir, "primary"), free_port()
+        subprocess.run(
+            [*as_postgres, f"{bindir}/initdb", "-D", primary, "-U", "forum", "-A", "trust", "-E", "UTF8",
+             "--locale=C.UTF-8", "--no-sync"],
+            check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
+        pg_ctl = [*as_postgres, f"{bindir}/pg_ctl", "-D", primary]
+        subprocess.run(
+            [*pg_ctl, "-o", f"-p {port} -k {workdir} {common}", "-l", f"{workdir}/primary.log", "-w", "start"],
+            check=True, stdout=subprocess.DEVNULL,
+        )
+        started.append(primary)
+        env = {
+            "DATABASE_URL": f"postgres://forum@127.0.0.1:{port}/postgres",
+            # pg_ctl remembers the options it was started with.
+            "FORUM_TEST_PG_RESTART": json.dumps([*pg_ctl, "-m", "fast", "-w", "-t", "60", "restart"]),
+        }
+        print(f"with_services: PostgreSQL from {bindir} on 127.0.0.1:{port}", flush=True)
+        if replica:
+            standby, standby_port = os.path.join(workdir, "replica"), free_port()
+            subprocess.run(
+                [*as_postgres, f"{bindir}/pg_basebackup", "-D", standby, "-h", "127.0.0.1", "-p", str(port),
+                 "-U", "forum", "-R", "-X", "stream", "-c", "fast", "--no-sync"],
+                check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            subprocess.run(
+                [*as_postgres, f"{bindir}/pg_ctl", "-D", standby, "-o", f"-p {standby_port} -k {workdir} {common}",
+                 "-l", f"{workdir}/replica.log", "-w", "start"],
+                check=True, stdout=subprocess.DEVNULL,
+            )  # fmt: skip
+            started.append(standby)
+            env["DATABASE_REPLICA_URLS"] = f"postgres://forum@127.0.0.1:{standby_port}/postgres"
+            print(f"with_services: streaming replica on 127.0.0.1:{standby_port}", flush=True)
+        yield env
+    finally:
+        for datadir in reversed(started):
+            subprocess.run([*as_postgres, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "-w", "stop"],
+                           stdout=subprocess.DEVNULL)  # fmt: skip
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def redis(*, as_cache: bool):
+    server = shutil.which("redis-server")
+    if server is None:
+        raise Missing("redis-server not found (Debian: apt-get install redis-server)")
+    port = free_port()
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise Missing("redis-server did not start") from None
+                time.sleep(0.05)
+        url = f"redis://127.0.0.1:{port}/0"
+        print(f"with_services: Redis on 127.0.0.1:{port}{' (the cache)' if as_cache else ''}", flush=True)
+        yield {"FORUM_TEST_REDIS_URL": url, **({"REDIS_URL": url} if as_cache else {})}
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--replica", action="store_true")
+    parser.add_argument("--redis", action="store_true")
+    parser.add_argument("--redis-cache", action="store_true")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    options = parser.parse_args()
+    command = options.command[1:] if options.command[:1] == ["--"] else options.command
+    if not command:
+        parser.error("no command to run")
+    with contextlib.ExitStack() as stack:
+        env = dict(os.environ)
+        services = []
+        if options.postgres or options.replica:
+            services.append(("postgres", lambda: postgres(replica=options.replica)))
+        if options.redis or options.redis_cache:
+            services.append(("redis", lambda: redis(as_cache=options.redis_cache)))
+        for name, service in services:
+            try:
+                env.update(stack.enter_context(service()))
+            except Missing as missing:
+                if CI:
+                    print(f"with_services: {missing}; CI requires it.", file=sys.stderr)
+                    return 1
+                if name == "postgres":
+                    print(f"with_services: {missing}; skipping this run.", file=sys.stderr)
+                    return 0
+                print(f"with_services: {missing}; the tests that need it will be skipped.", file=sys.stderr)
+        return subprocess.run(command, env=env).returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
