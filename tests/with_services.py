@@ -43,7 +43,8 @@ def free_port() -> int:
 def postgres_binaries() -> str:
     initdb = shutil.which("initdb")
     if initdb:
-        return os.path.dirname(initdb)
+        # The real directory: a symlinked initdb (/usr/local/bin) has no pg_basebackup beside it.
+        return os.path.dirname(os.path.realpath(initdb))
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not candidates:
         raise Missing("PostgreSQL binaries (initdb, pg_ctl, pg_basebackup) not found")
