@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
@@ -43,8 +44,7 @@ JOBS = (
     Job("purge_ip_addresses", timedelta(days=1), retention.ip_addresses_purge),
     Job("delete_expired_sessions", timedelta(days=1), retention.expired_sessions_delete),
 )
-# How long the loop sleeps when nothing is due, and the most it waits for a database that went away.
-IDLE_SECONDS = 5.0
+# The most the loop waits for a database that went away.
 MAX_BACKOFF_SECONDS = 30.0
 
 
@@ -109,7 +109,7 @@ def run_forever(stopping: threading.Event, *, report=logger.info, jobs=None) -> 
             for line in run_due_jobs(jobs, stopping=stopping):
                 report(line)
             backoff = 1.0
-            stopping.wait(IDLE_SECONDS)
+            stopping.wait(settings.FORUM_WORKER_POLL_SECONDS)
         except DatabaseError as error:
             report(f"The database does not answer ({type(error).__name__}); trying again in {backoff:.0f} s.")
             connections.close_all()  # a fresh connection next time, not the broken one

@@ -287,6 +287,8 @@ FORUM_FEED_ITEMS = 50
 FORUM_NOTIFICATION_DELAY_MINUTES = int(os.environ.get("FORUM_NOTIFICATION_DELAY_MINUTES", "15"))
 # Where links in emails point: emails are sent off the request path, so there is no request to ask.
 FORUM_SITE_URL = os.environ.get("FORUM_SITE_URL", "http://127.0.0.1:8000")
+# How often `run_worker` looks for due jobs (forum.jobs): reply emails are due every minute.
+FORUM_WORKER_POLL_SECONDS = float(os.environ.get("FORUM_WORKER_POLL_SECONDS", "5"))
 FORUM_SEARCH_RESULTS_PER_PAGE = 20
 FORUM_SUBMISSIONS_PER_IP = 5  # pieces sent to the editors, per hour
 FORUM_SEARCH_POST_RESULTS = 10

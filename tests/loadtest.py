@@ -1,82 +1,100 @@
-"""Anonymous readers of a 1,000-comment thread under gunicorn, beside a hello-world view: `make loadtest`.
+"""The production stack on this machine under load: `make loadtest`. A benchmark, not a test.
 
-Builds the thread (as tests/bench_thread.py does) in a throwaway database
-(SQLite in a temporary file, or PostgreSQL with DATABASE_URL), collects the
-static files, starts gunicorn with 2 workers and DJANGO_DEBUG=false, and runs
-wrk with 4 connections against, side by side in one run:
+Starts what production runs, each on a free port: a PostgreSQL primary with a
+streaming replica, Redis as the shared cache, two gunicorn instances (2 workers
+each, gunicorn.conf.py, DJANGO_DEBUG=false) and the background worker. Builds a
+1,000-comment thread (as tests/bench_thread.py does), then measures:
 
-- hello world: /robots.txt, the smallest view the site has (the baseline);
-- first visit: the thread page with no cookies (a reader arriving from a link);
-- returning, gzip: with the browser's cookies and Accept-Encoding: gzip;
-- revalidation: with the cookies and If-None-Match, answered 304.
+- reads: wrk (-t1 -c4 on each instance at once) for a hello-world view
+  (/robots.txt, the baseline), the thread as a first visit (anonymous readers
+  are served from the replica and the shared cache), and the thread
+  revalidated (304);
+- posting: 8 posters at once, alternating between the two instances, half of
+  their comments replies into the thread: throughput and p50/p99 latency.
+  Each post comes from a new browser (the device cookie dropped), as many
+  readers behind 8 busy connections; the per-IP limit is lifted for them;
+- limits: one browser posts past FORUM_COMMENTS_PER_POSTER (8), alternating
+  instances; exactly 8 may be accepted.
 
-It prints requests per second and each as a share of hello world's. Needs
-wrk (Debian's package: installed with apt-get when missing and run as root).
-Figures, not assertions: the goal (issue 13) is >= 20% for the thread page.
+Then it checks, and prints: acknowledged comments missing from the database
+(every 302 must have its row), reply-tree positions that differ from a
+rebuild, and whether the limit held. Needs wrk (Debian's package: installed
+with apt-get when missing and run as root), PostgreSQL and redis-server.
+Exits non-zero when anything was lost or a limit slipped.
 """
 
 import os
+import random
+import re
 import shutil
 import signal
-import socket
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-import urllib.request
+from contextlib import ExitStack
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from tests.servers import PYTHON, Visitor, gunicorn, production_env  # noqa: E402
+from tests.with_services import postgres, redis  # noqa: E402
+
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "10"))
 COMMENTS = int(os.environ.get("LOADTEST_COMMENTS", "1000"))
+POSTERS = 8
+PER_POSTER_LIMIT = 8
+DEVICE_COOKIE = "forum_device"  # forum.identity.DEVICE_COOKIE
 
 
 def main() -> int:
     wrk = find_wrk()
-    workdir = Path(tempfile.mkdtemp(prefix="forum-loadtest-"))
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": "loadtest-" + os.urandom(16).hex(),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_COOKIES": "false",
-        "DJANGO_SSL_REDIRECT": "false",
-    }
-    env.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'loadtest.sqlite3'}")
-    server = None
-    try:
+    with ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="forum-loadtest-")))
+        env = production_env(
+            **stack.enter_context(postgres(replica=True)),
+            **stack.enter_context(redis(as_cache=True)),
+            DJANGO_STATIC_ROOT=workdir / "static",
+            FORUM_COMMENTS_PER_IP=10_000_000,
+            FORUM_COMMENTS_PER_POSTER=PER_POSTER_LIMIT,
+        )
         run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], env)
         run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], env)
         slug = build_thread(env)
-        port = free_port()
-        server = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "forum.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )  # fmt: skip
-        base = f"http://127.0.0.1:{port}"
-        wait_for(f"{base}/robots.txt")
-        thread = f"{base}/posts/{slug}/"
-        cookies, etag, size = first_visit(thread)
-        print(f"database: {env['DATABASE_URL'].split(':')[0]}; gunicorn, 2 workers; wrk -t2 -c4 -d{SECONDS}s")
-        print(f"thread: {COMMENTS} comments, {size / 1024:.0f} KiB uncompressed")
-        runs = [
-            ("hello world (/robots.txt)", f"{base}/robots.txt", []),
-            ("thread, first visit", thread, []),
-            ("thread, returning, gzip", thread, [f"Cookie: {cookies}", "Accept-Encoding: gzip"]),
-            ("thread, revalidated (304)", thread, [f"Cookie: {cookies}", f"If-None-Match: {etag}"]),
-        ]
-        hello = None
-        for label, url, headers in runs:
-            rate, latency = measure(wrk, url, headers)
-            hello = hello or rate
-            print(f"{label:<28}{rate:>10.1f} req/s {rate / hello:>7.1%} of hello world   p50 {latency}")
-    finally:
-        if server is not None:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-        shutil.rmtree(workdir, ignore_errors=True)
-    return 0
+        worker = subprocess.Popen(
+            [PYTHON, "manage.py", "run_worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        stack.callback(stop, worker)
+        first = stack.enter_context(gunicorn(env, workers=2))
+        second = stack.enter_context(gunicorn(env, workers=2))
+        print(f"stack: PostgreSQL primary + streaming replica, Redis, gunicorn x2 (2 workers each) at {first} and {second}, worker")
+        print(f"thread: {COMMENTS} comments; wrk -t1 -c4 -d{SECONDS}s on each instance at once")
+
+        reads = measure_reads(wrk, [first, second], slug)
+        posted = measure_posting([first, second], slug)
+        limit = measure_limit([first, second], slug)
+
+        os.environ.update(env)
+        lost, misplaced, count = verify(slug, posted["accepted"])
+        worker_alive = worker.poll() is None
+
+    print()
+    hello = reads[0][1]
+    for label, rate, p50, p99 in reads:
+        print(f"{label:<30}{rate:>9.1f} req/s {rate / hello:>7.1%} of hello world   p50 {p50:>8}   p99 {p99:>8}")
+    print(
+        f"{'posting, 8 posters':<30}{posted['rate']:>9.1f} comments/s ({len(posted['accepted'])} in {posted['seconds']:.1f} s)"
+        f"   p50 {posted['p50']:.0f} ms   p99 {posted['p99']:.0f} ms   other answers: {posted['other'] or 'none'}"
+    )
+    print(f"limit, one browser, 12 posts across both instances: {limit['accepted']} accepted, {limit['refused']} refused (429)")
+    print(f"after the run: {count} comments in the thread; {len(lost)} acknowledged comments lost; "
+          f"{misplaced} tree positions differ from a rebuild; worker {'running' if worker_alive else 'DIED'}")  # fmt: skip
+    ok = not lost and not misplaced and limit["accepted"] == PER_POSTER_LIMIT and worker_alive and not posted["other"]
+    print("OK" if ok else "FAILED")
+    return 0 if ok else 1
 
 
 def find_wrk() -> str:
@@ -94,6 +112,11 @@ def run(command: list[str], env: dict) -> None:
     subprocess.run(command, cwd=ROOT, env=env, check=True)
 
 
+def stop(process) -> None:
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=30)
+
+
 def build_thread(env: dict) -> str:
     """The thread, written by the benchmark's own builder in a child with the load test's settings."""
     code = (
@@ -106,45 +129,112 @@ def build_thread(env: dict) -> str:
     return result.stdout.strip().splitlines()[-1]
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def measure_reads(wrk: str, bases: list[str], slug: str) -> list[tuple]:
+    reader = Visitor()
+    reader.get(f"{bases[0]}/posts/{slug}/")
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in reader.cookies)
+    etag = reader.head_etag(f"{bases[0]}/posts/{slug}/")
+    runs = [
+        ("hello world (/robots.txt)", "/robots.txt", []),
+        ("thread, first visit", f"/posts/{slug}/", []),
+        ("thread, revalidated (304)", f"/posts/{slug}/", [f"Cookie: {cookies}", f"If-None-Match: {etag}"]),
+    ]
+    results = []
+    for label, path, headers in runs:
+        outputs = [None] * len(bases)
+
+        def one(index, base):
+            command = [wrk, "-t1", "-c4", f"-d{SECONDS}s", "--latency"]
+            for header in headers:
+                command += ["-H", header]
+            outputs[index] = subprocess.run([*command, base + path], check=True, capture_output=True, text=True).stdout
+
+        threads = [threading.Thread(target=one, args=(index, base)) for index, base in enumerate(bases)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rate = sum(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)) for output in outputs)
+        p50 = re.search(r"50%\s+(\S+)", outputs[0]).group(1)
+        p99 = re.search(r"99%\s+(\S+)", outputs[0]).group(1)
+        errors = [line.strip() for output in outputs for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line]
+        if errors and "If-None-Match" not in " ".join(headers):
+            print(f"  {label}: {errors}")
+        results.append((label, rate, p50, p99))
+    return results
 
 
-def wait_for(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.2)
-    sys.exit(f"loadtest: the server did not answer {url}")
+def measure_posting(bases: list[str], slug: str) -> dict:
+    accepted, latencies, other = [], [], {}
+    lock = threading.Lock()
+    stopping = threading.Event()
+
+    def poster(number: int) -> None:
+        rng = random.Random(number)
+        visitor = Visitor()
+        count = 0
+        while not stopping.is_set():
+            count += 1
+            base = bases[count % 2]
+            text = f"Load comment [p{number}-c{count}]"
+            with lock:
+                parent = rng.choice(accepted)[0] if accepted and rng.random() < 0.5 else None
+            started = time.monotonic()
+            answer = visitor.post_comment(base, slug, text, parent=parent)
+            elapsed = time.monotonic() - started
+            visitor.forget(DEVICE_COOKIE)  # the next post is another person's
+            with lock:
+                latencies.append(elapsed)
+                if answer.status == 302 and answer.comment_id:
+                    accepted.append((answer.comment_id, text))
+                else:
+                    other[answer.status] = other.get(answer.status, 0) + 1
+
+    threads = [threading.Thread(target=poster, args=(number,)) for number in range(POSTERS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    time.sleep(SECONDS)
+    stopping.set()
+    for thread in threads:
+        thread.join()
+    seconds = time.monotonic() - started
+    cuts = statistics.quantiles(latencies, n=100)
+    return {
+        "accepted": accepted,
+        "rate": len(accepted) / seconds,
+        "seconds": seconds,
+        "p50": cuts[49] * 1000,
+        "p99": cuts[98] * 1000,
+        "other": other,
+    }
 
 
-def first_visit(url: str) -> tuple[str, str, int]:
-    """A browser's first visit: the cookies it is given, the page's ETag on the next visit, and its size."""
-    with urllib.request.urlopen(url) as response:
-        cookies = "; ".join(header.split(";", 1)[0] for header in response.headers.get_all("Set-Cookie") or [])
-        size = len(response.read())
-    request = urllib.request.Request(url, headers={"Cookie": cookies})
-    with urllib.request.urlopen(request) as response:
-        etag = response.headers["ETag"]
-    return cookies, etag, size
+def measure_limit(bases: list[str], slug: str) -> dict:
+    browser = Visitor()
+    statuses = [browser.post_comment(bases[n % 2], slug, f"Limit test {n}").status for n in range(PER_POSTER_LIMIT + 4)]
+    return {"accepted": statuses.count(302), "refused": statuses.count(429)}
 
 
-def measure(wrk: str, url: str, headers: list[str]) -> tuple[float, str]:
-    command = [wrk, "-t2", "-c4", f"-d{SECONDS}s", "--latency"]
-    for header in headers:
-        command += ["-H", header]
-    output = subprocess.run([*command, url], check=True, capture_output=True, text=True).stdout
-    rate = float(next(line.split()[1] for line in output.splitlines() if line.startswith("Requests/sec")))
-    latency = next((line.split()[1] for line in output.splitlines() if line.strip().startswith("50%")), "?")
-    non_2xx = next((line.strip() for line in output.splitlines() if "Non-2xx" in line), "")
-    if non_2xx and "If-None-Match" not in " ".join(headers):
-        print(f"  ({non_2xx})")
-    return rate, latency
+def verify(slug: str, accepted: list[tuple[int, str]]) -> tuple[list, int, int]:
+    """Acknowledged comments missing or with other words, and tree rows that differ from a rebuild."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "forum.settings")
+    import django
+
+    django.setup()
+    from forum.models import Comment
+    from tests.forum.test_concurrency import expected_nested_sets
+
+    rows = list(Comment.objects.filter(post__slug=slug).values_list("pk", "parent_id", "tree_id", "lft", "rght", "level"))
+    texts = dict(Comment.objects.filter(post__slug=slug).values_list("pk", "text"))
+    lost = [text for pk, text in accepted if re.search(r"\[p\d+-c\d+\]", text).group() not in texts.get(pk, "")]
+    tree_of_root = {pk: tree_id for pk, parent_id, tree_id, *_ in rows if parent_id is None}
+    expected = {
+        pk: (tree_of_root[root], lft, rght, level) for pk, (root, lft, rght, level) in expected_nested_sets(rows).items()
+    }
+    actual = {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level in rows}
+    misplaced = sum(1 for pk in actual if actual[pk] != expected.get(pk))
+    return lost, misplaced, len(rows)
 
 
 if __name__ == "__main__":

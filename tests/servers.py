@@ -77,9 +77,10 @@ def gunicorn(env: dict, *, workers: int = 1, log=None):
     """gunicorn with gunicorn.conf.py on a free port; yields its base URL."""
     port = free_port()
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
+    # Its log (an outage's tracebacks, logged as errors) goes to `log`, or nowhere.
     process = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT if log else None,
+        cwd=ROOT, env=env, stdout=log or subprocess.DEVNULL, stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -135,17 +136,29 @@ class Visitor:
     def get(self, url: str) -> Answer:
         return self._open(urllib.request.Request(url))
 
-    def post_comment(self, base: str, slug: str, text: str) -> Answer:
+    def post_comment(self, base: str, slug: str, text: str, *, parent: int | None = None) -> Answer:
         """Post anonymously as the form does (fetching the page first when no CSRF cookie is held yet)."""
         if self.csrf_token is None:
             self.get(f"{base}/posts/{slug}/")
         data = urllib.parse.urlencode({"text": text, "identity": "anonymous", "author_name": "", "website": ""})
+        address = f"{base}/posts/{slug}/comments/" + (f"{parent}/reply/" if parent else "")
         request = urllib.request.Request(
-            f"{base}/posts/{slug}/comments/",
+            address,
             data=data.encode(),
             headers={"X-CSRFToken": self.csrf_token or "", "Content-Type": "application/x-www-form-urlencoded"},
         )
         return self._open(request)
+
+    def head_etag(self, url: str) -> str:
+        """The ETag this browser's next visit would be answered with (for a revalidation)."""
+        with self.opener.open(urllib.request.Request(url), timeout=self.timeout) as response:
+            response.read()
+            return response.headers.get("ETag", "")
+
+    def forget(self, name: str) -> None:
+        """Drop one cookie, as a browser whose owner cleared it."""
+        for cookie in [cookie for cookie in self.cookies if cookie.name == name]:
+            self.cookies.clear(cookie.domain, cookie.path, cookie.name)
 
     @property
     def csrf_token(self) -> str | None:

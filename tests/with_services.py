@@ -3,8 +3,9 @@
     python tests/with_services.py [--postgres [--replica]] [--redis [--redis-cache]] -- command...
 
 --postgres  a PostgreSQL cluster (initdb in a temporary directory, 127.0.0.1 only,
-            a free port): DATABASE_URL points at it. FORUM_TEST_PG_RESTART holds
-            the command that restarts it (JSON), for the database-outage test.
+            a free port): DATABASE_URL points at it. FORUM_TEST_PG_STOP and
+            FORUM_TEST_PG_START hold the commands that stop and start it again
+            (JSON), for the database-restart test.
 --replica   a streaming replica of it (pg_basebackup -R): DATABASE_REPLICA_URLS.
 --redis     a redis-server on a free port: FORUM_TEST_REDIS_URL, for the tests
             that need Redis whatever the cache is.
@@ -77,8 +78,10 @@ def postgres(*, replica: bool):
         started.append(primary)
         env = {
             "DATABASE_URL": f"postgres://forum@127.0.0.1:{port}/postgres",
-            # pg_ctl remembers the options it was started with.
-            "FORUM_TEST_PG_RESTART": json.dumps([*pg_ctl, "-m", "fast", "-w", "-t", "60", "restart"]),
+            "FORUM_TEST_PG_STOP": json.dumps([*pg_ctl, "-m", "fast", "-w", "stop"]),
+            "FORUM_TEST_PG_START": json.dumps(
+                [*pg_ctl, "-o", f"-p {port} -k {workdir} {common}", "-l", f"{workdir}/primary.log", "-w", "start"]
+            ),
         }
         print(f"with_services: PostgreSQL from {bindir} on 127.0.0.1:{port}", flush=True)
         if replica:
