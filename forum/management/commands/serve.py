@@ -21,7 +21,7 @@ from forum.checks import refuse_to_start_unless_ready
 
 class Command(BaseCommand):
     help = "Collect static files, migrate, and run gunicorn and the background worker (production, one machine)."
-    requires_system_checks = []  # checked below, after collectstatic has had its chance
+    requires_system_checks = []  # checked below, without static files: collectstatic has not run yet
 
     def add_arguments(self, parser):
         parser.add_argument("--no-worker", action="store_true", help="Run gunicorn only (the worker runs elsewhere).")
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         refuse_to_start_unless_ready("serve", serves_pages=False)  # no key or hosts: stop before any work
         call_command("collectstatic", interactive=False, verbosity=0)
         call_command("migrate", interactive=False, verbosity=1)
-        refuse_to_start_unless_ready("serve")
+        # gunicorn checks again at start-up (gunicorn.conf.py), static files included.
         commands = {"gunicorn": [sys.executable, "-m", "gunicorn", "-c", str(settings.BASE_DIR / "gunicorn.conf.py")]}
         if not no_worker:
             commands["worker"] = [sys.executable, str(settings.BASE_DIR / "manage.py"), "run_worker"]
