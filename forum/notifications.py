@@ -90,9 +90,9 @@ def send_pending_notifications(*, now=None) -> int:
             ids = list(
                 waiting.filter(recipient_id=recipient_id).select_for_update(skip_locked=True).values_list("pk", flat=True)
             )
-            claimed = Notification.objects.filter(pk__in=ids, sent_at__isnull=True).update(sent_at=now)
-        if not ids or claimed != len(ids):
-            continue  # another runner claimed some of them
+            Notification.objects.filter(pk__in=ids).update(sent_at=now)
+        if not ids:
+            continue  # another runner has them
         notifications = list(
             Notification.objects.filter(pk__in=ids)
             .select_related("recipient", "comment__post", "comment__author", "comment__parent")

@@ -52,6 +52,6 @@ class Command(BaseCommand):
                     process.wait(timeout=40)
                 except subprocess.TimeoutExpired:
                     process.kill()
-        exited = {name: process.returncode for name, process in processes.items() if not stopping}
-        if exited and any(code != 0 for code in exited.values()):
+        if not stopping:  # one of them stopped on its own: a supervisor should restart the pair
+            exited = ", ".join(f"{name} (exit {process.returncode})" for name, process in processes.items() if process.returncode is not None)
             raise CommandError(f"stopped because a process exited: {exited}")
