@@ -41,7 +41,8 @@ def server_error(request):
     if not is_outage(error):
         return HttpResponseServerError(loader.get_template("500.html").render())
     # Rendered without the request: its context processors would ask the database again.
-    html = loader.get_template("503.html").render({"typed": typed_text(request), "path": request.path})
+    retry = request.get_full_path() if request.method == "GET" else None  # a form's address answers only POST
+    html = loader.get_template("503.html").render({"typed": typed_text(request), "retry": retry})
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

@@ -56,6 +56,7 @@ def production_env(**overrides) -> dict:
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_REPLICA_URLS", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests for their own process only
     env.update({key: str(value) for key, value in overrides.items()})
     return env
 

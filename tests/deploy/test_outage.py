@@ -31,6 +31,7 @@ def test_a_comment_posted_while_the_database_is_down_comes_back_to_copy(browser,
     assert response["Cache-Control"] == "no-store"
     html = response.content.decode()
     assert "not answering" in html and "nothing was saved" in html
+    assert "Try the page again" not in html  # the form's address answers only a post
     assert "My long considered reply &lt;about&gt; the rota &amp; the ward." in html  # escaped, in a textarea
     assert not Comment.objects.exists()
 
@@ -46,7 +47,9 @@ def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser,
     monkeypatch.setattr(views, "_render_post", database_gone)
     response = browser.get(f"/posts/{post.slug}/")
     assert response.status_code == 503
-    assert "<textarea" not in response.content.decode()
+    html = response.content.decode()
+    assert "<textarea" not in html
+    assert f'<a href="/posts/{post.slug}/">Try the page again</a>' in html
 
 
 @pytest.mark.django_db
