@@ -56,6 +56,18 @@ CACHE_SECONDS = 24 * 60 * 60
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
+@dataclass(frozen=True)
+class PageHead:
+    """What revalidating a cached page needs, kept beside it: a 304 then never fetches the page's 600 KB."""
+
+    stamp: str
+    built_at: datetime
+    newest_readable_id: int
+
+    def has_new_for(self, last_seen: int | None) -> bool:
+        return last_seen is not None and self.newest_readable_id > last_seen
+
+
 @dataclass
 class CachedPage:
     stamp: str  # what the page was built from (stamp_for): any difference and it is built again
@@ -79,7 +91,11 @@ class CachedPage:
         return "".join(part if isinstance(part, str) else part.decode() for part in self.parts)
 
     def has_new_for(self, last_seen: int | None) -> bool:
-        return last_seen is not None and any(pk > last_seen for pk in self.readable_ids)
+        return self.head.has_new_for(last_seen)
+
+    @functools.cached_property
+    def head(self) -> PageHead:
+        return PageHead(self.stamp, self.built_at, max(self.readable_ids, default=0))
 
     def content_for(self, request, *, last_seen: int | None) -> bytes:
         """The page for this request: its token, a fresh form stamp, and its new marks."""
@@ -169,8 +185,17 @@ def get(key: str, *, stamp: str) -> CachedPage | None:
     return page if page is not None and page.stamp == stamp else None
 
 
+def get_head(key: str, *, stamp: str) -> PageHead | None:
+    head = cache.get(_head_key(key))
+    return head if head is not None and head.stamp == stamp else None
+
+
 def store(key: str, page: CachedPage) -> None:
-    cache.set(key, page, CACHE_SECONDS)
+    cache.set_many({key: page, _head_key(key): page.head}, CACHE_SECONDS)
+
+
+def _head_key(page_key: str) -> str:
+    return f"{page_key}:head"
 
 
 def forget(pages_by_post: dict[int, int]) -> None:
@@ -185,6 +210,7 @@ def forget(pages_by_post: dict[int, int]) -> None:
         for sort in SORTS
         for page in range(1, page_count + 2)  # one more: the change may have removed a page
     ]
+    keys += [_head_key(key) for key in keys]
     keys += [_post_head_key(post_id) for post_id in pages_by_post]
     if keys:
         transaction.on_commit(lambda: cache.delete_many(keys))

@@ -207,14 +207,16 @@ def _render_post(request, post, form=None, status=200):
         return response
     key = pagecache.key_for(post.pk, sort=sort, page=number)
     stamp = pagecache.stamp_for(post, rules=rules)
-    page = pagecache.get(key, stamp=stamp)
     last_seen = reader.seen.get(post.pk)
-    if page is not None:
-        etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
-        not_modified = pagecache.not_modified(request, etag=etag, last_modified=page.built_at)
+    page = None
+    head = pagecache.get_head(key, stamp=stamp)
+    if head is not None:
+        etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(head, last_seen))
+        not_modified = pagecache.not_modified(request, etag=etag, last_modified=head.built_at)
         if not_modified is not None:
             return not_modified
-    else:
+        page = pagecache.get(key, stamp=stamp)
+    if page is None:
         shown = thread.thread_page(reader, post, sort=sort, page_number=number)
         form = form or _comment_form(request)
         form.fresh_stamp = lambda: pagecache.STAMP_SLOT
@@ -230,7 +232,7 @@ def _render_post(request, post, form=None, status=200):
     return response
 
 
-def _new_state(page, last_seen) -> str:
+def _new_state(page, last_seen) -> str:  # page: the CachedPage or its PageHead
     """What the "new" marks depend on: none on a first visit, nor once the browser has seen everything."""
     return str(last_seen) if page.has_new_for(last_seen) else ""
 
