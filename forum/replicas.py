@@ -22,17 +22,24 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 # Seconds a replica that refused a connection is skipped, per server process.
 UNREACHABLE_SECONDS = 30
 
+# This request's reads: None for the primary, a replica's alias, or UNDECIDED: a replica may
+# be used, and is picked (and reached) at the first read, so a request that reads nothing
+# (robots.txt, a redirect) costs no replica connection.
+UNDECIDED = "undecided"
 _reads_from: ContextVar[str | None] = ContextVar("forum_reads_from", default=None)
 _unreachable_until: dict[str, float] = {}
 
 
 class ReplicaRouter:
-    """Reads go where this request's middleware chose (the primary unless a replica was chosen)."""
+    """Reads go where this request's middleware allowed (the primary unless a replica may serve it)."""
 
     def db_for_read(self, model, **hints):
         alias = _reads_from.get()
         if alias is None or connections[PRIMARY].in_atomic_block:
             return PRIMARY
+        if alias == UNDECIDED:
+            alias = reachable_replica() or PRIMARY
+            _reads_from.set(alias)  # for the rest of this request (the middleware resets it)
         return alias
 
     def db_for_write(self, model, **hints):
@@ -77,8 +84,7 @@ class ReplicaReadsMiddleware:
     def __call__(self, request):
         if not settings.FORUM_REPLICA_ALIASES:
             return self.get_response(request)
-        alias = reachable_replica() if may_read_from_replica(request) else None
-        token = _reads_from.set(alias)
+        token = _reads_from.set(UNDECIDED if may_read_from_replica(request) else None)
         try:
             response = self.get_response(request)
         finally:
