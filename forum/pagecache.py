@@ -24,7 +24,9 @@ import hashlib
 import re
 import secrets
 import struct
+import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -181,17 +183,61 @@ def stamp_for(post, *, rules) -> str:
 
 
 def get(key: str, *, stamp: str) -> CachedPage | None:
+    page = _kept_here(key, stamp)
+    if page is not None:
+        return page
     page = cache.get(key)
-    return page if page is not None and page.stamp == stamp else None
+    if page is None or page.stamp != stamp:
+        return None
+    _keep_here(key, page)
+    return page
 
 
 def get_head(key: str, *, stamp: str) -> PageHead | None:
+    page = _kept_here(key, stamp)
+    if page is not None:
+        return page.head
     head = cache.get(_head_key(key))
     return head if head is not None and head.stamp == stamp else None
 
 
 def store(key: str, page: CachedPage) -> None:
     cache.set_many({key: page, _head_key(key): page.head}, CACHE_SECONDS)
+    _keep_here(key, page)
+
+
+# A page never changes under its stamp, so each server process also keeps the last few it
+# served: with the shared cache on another machine (Redis), a reader's visit then moves only
+# small entries over the network, not 600 KB of page. A copy is served only when its stamp is
+# the one just read from the database, like the shared one; a change drops this process's
+# copies of the thread at once and makes the others' stamps stale.
+PAGES_KEPT_PER_PROCESS = 16
+_pages_here: "OrderedDict[str, CachedPage]" = OrderedDict()
+_pages_here_lock = threading.Lock()
+
+
+def _kept_here(key: str, stamp: str) -> CachedPage | None:
+    with _pages_here_lock:
+        page = _pages_here.get(key)
+        if page is None or page.stamp != stamp:
+            return None
+        _pages_here.move_to_end(key)
+        return page
+
+
+def _keep_here(key: str, page: CachedPage) -> None:
+    with _pages_here_lock:
+        _pages_here[key] = page
+        _pages_here.move_to_end(key)
+        while len(_pages_here) > PAGES_KEPT_PER_PROCESS:
+            _pages_here.popitem(last=False)
+
+
+def forget_kept_here(keys=None) -> None:
+    """Drop this process's copies (of these keys, or all): a change, or a test starting afresh."""
+    with _pages_here_lock:
+        for key in list(_pages_here) if keys is None else keys:
+            _pages_here.pop(key, None)
 
 
 def _head_key(page_key: str) -> str:
@@ -213,7 +259,7 @@ def forget(pages_by_post: dict[int, int]) -> None:
     keys += [_head_key(key) for key in keys]
     keys += [_post_head_key(post_id) for post_id in pages_by_post]
     if keys:
-        transaction.on_commit(lambda: cache.delete_many(keys))
+        transaction.on_commit(lambda: (cache.delete_many(keys), forget_kept_here(keys)))
 
 
 def etag_for(stamp: str, request, *, page_key: str, new_state: str) -> str:

@@ -71,10 +71,13 @@ def pytest_sessionfinish(session, exitstatus):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Throttles count in the cache: every test starts with none of them."""
+    """Throttles count in the cache, and pages are kept there: every test starts with none of them."""
     from django.core.cache import cache
 
+    from forum import pagecache
+
     cache.clear()
+    pagecache.forget_kept_here()  # test databases reuse ids: a page kept from another test must not match
     yield
     cache.clear()
 
