@@ -10,6 +10,7 @@ import sys
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 
 PER_PROCESS_CACHES = (
     "django.core.cache.backends.locmem.LocMemCache",
@@ -19,9 +20,13 @@ PER_PROCESS_CACHES = (
 
 @checks.register(checks.Tags.security, deploy=True)
 def secret_key_is_set(app_configs, **kwargs):
-    # Django refuses to read an empty SECRET_KEY; the raw settings module still has it.
-    if settings.DEBUG or getattr(settings._wrapped, "SECRET_KEY", ""):
+    if settings.DEBUG:
         return []
+    try:
+        settings.SECRET_KEY  # noqa: B018 - Django refuses to read an empty one
+        return []
+    except ImproperlyConfigured:
+        pass
     return [
         checks.Error(
             "DJANGO_SECRET_KEY is not set.",

@@ -20,7 +20,7 @@ import secrets
 from urllib.parse import quote, unquote
 
 from django.conf import settings
-from django.utils.crypto import salted_hmac
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from .params import parse_id
 
@@ -54,6 +54,11 @@ def new_removal_key() -> str:
 def hash_removal_key(key: str) -> str:
     # The key is 128 random bits, so a plain hash cannot be reversed by guessing.
     return hashlib.sha256(key.encode()).hexdigest()
+
+
+def removal_key_matches(key: str, key_hash: str) -> bool:
+    """Is this the key a comment's stored hash was made from? (Compared in constant time.)"""
+    return bool(key and key_hash) and constant_time_compare(hash_removal_key(key), key_hash)
 
 
 def anon_fingerprint(*, post_id: int, device: str) -> str:

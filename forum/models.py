@@ -8,15 +8,14 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.functional import cached_property
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from .identity import hash_removal_key
+from .identity import removal_key_matches
 from .params import refuse_control_characters, refuse_control_characters_in_line
-from .references import count_reference_links, finish_links, minute_of_day
+from .references import count_reference_links, finish_links, minute_of_day, unlinked
 from .sanitiser import post_html_to_html, text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
@@ -441,7 +440,7 @@ class Comment(MPTTModel):
     @property
     def html_without_reference_links(self) -> str:
         """The words alone, for pages that quote a comment outside its thread."""
-        return finish_links(self.html, lambda pk, candidates: None)
+        return finish_links(self.html, unlinked)
 
     @property
     def is_pending(self) -> bool:
@@ -464,9 +463,7 @@ class Comment(MPTTModel):
         """A member by their session; anyone else by the removal key made when they posted."""
         if self.author_id is not None:
             return user.is_authenticated and user.pk == self.author_id
-        if not (removal_key and self.removal_key_hash):
-            return False
-        return constant_time_compare(hash_removal_key(removal_key), self.removal_key_hash)
+        return removal_key_matches(removal_key, self.removal_key_hash)
 
     def can_be_edited_by(self, *, user, removal_key: str = "") -> bool:
         return (

@@ -105,7 +105,7 @@ class CachedPage:
         if self.has_new_for(last_seen):  # a returning reader after a change: the slow way
             from .thread import mark_new
 
-            html, _ = mark_new(self.html(), readable_ids=self.readable_ids, last_seen=last_seen)
+            html = mark_new(self.html(), readable_ids=self.readable_ids, last_seen=last_seen)
             for slot, value in values.items():
                 html = html.replace(slot, value)
             return html.encode()
@@ -154,17 +154,15 @@ def release() -> str:
     return hashlib.sha256(names.encode()).hexdigest()[:12]
 
 
-def shares_page(request, post) -> bool:
-    """Does this reader get the page every reader gets? Not members, not authors of anything in it,
-    nor a browser with a message to show or a name to fill in."""
-    if request.method != "GET" or request.user.is_authenticated:
+def shares_page(reader, post) -> bool:
+    """Does this reader (forum.thread.Reader) get the page every reader gets? Not members, not authors of
+    anything in it, nor a browser with a message to show or a name to fill in."""
+    request = reader.request
+    if request.method != "GET" or reader.user_id is not None or reader.just_posted:
         return False
-    if identity.just_posted_from(request) or identity.name_from(request):
+    if identity.name_from(request) or any(True for _ in get_messages(request)):
         return False
-    if any(True for _ in get_messages(request)):
-        return False
-    keys = identity.removal_keys_from(request)
-    return not (keys and Comment.objects.filter(pk__in=keys, post=post).exists())
+    return not (reader.keys and Comment.objects.filter(pk__in=reader.keys, post=post).exists())
 
 
 SORTS = ("oldest", "newest")  # forum.thread.SORT_CHOICES

@@ -5,8 +5,9 @@ Anonymous readers name each other by posting time ("@anon 19:12", "No 21:31",
 or by handle ("@handle"). When a comment is written, `link_references` finds
 those mentions in its sanitised HTML and turns each one that names an earlier
 comment of the same thread into a marker link. The marker carries only the
-target's id: pages fill in the title and address when they render it
-(`finish_links`), from the target's state at that moment, so a link never
+target's id: `finish_links` fills in the title and address when the comment's
+fragment is rendered (forum.fragments), from the target's state then, and a
+change to the target renders the fragments naming it again, so a link never
 repeats words that were removed later.
 """
 
@@ -181,11 +182,17 @@ def count_reference_links(html: str) -> int:
     return html.count('<a class="comment-ref"')
 
 
-def finish_links(html: str, describe) -> str:
-    """Give each stored marker its address and title for this reader.
+def unlinked(pk: int, candidates: int) -> None:
+    """`describe` for words shown outside their thread: every mention as plain text."""
+    return None
 
-    `describe(pk, candidates)` returns (href, title), or None when this reader
-    cannot see the target: the mention is then shown as plain text.
+
+def finish_links(html: str, describe) -> str:
+    """Give each stored marker its address and title.
+
+    `describe(pk, candidates)` returns (href, title), or None when readers
+    cannot see the target (or the page shows no links into the thread:
+    `unlinked`): the mention is then shown as plain text.
     """
     if '<a class="comment-ref"' not in html:
         return html  # most comments name nobody: skip the regular expression

@@ -21,13 +21,12 @@ from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, Wh
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import constant_time_compare
 from django.utils.safestring import SafeString, mark_safe
 
 from moderation.models import Report
 from moderation.services import actions_for_state
 
-from . import fragments, identity
+from . import fragments, identity, references
 from .models import Comment, Post
 from .pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
 from .paging import page_url, plan_for
@@ -38,7 +37,7 @@ SORT_CHOICES = {OLDEST_FIRST: "Oldest first", NEWEST_FIRST: "Newest first"}
 
 
 _ROW_FIELDS = (
-    "pk", "parent_id", "level", "lft", "rght", "state", "fragment", "fragment_version",
+    "pk", "level", "lft", "rght", "state", "fragment", "fragment_version",
     "author_id", "removal_key_hash", "still_editable",
 )  # fmt: skip
 
@@ -47,7 +46,6 @@ class Row(NamedTuple):
     """One comment as a page needs it: its place in the tree, its state, its stored fragment."""
 
     pk: int
-    parent_id: int | None
     level: int
     lft: int
     rght: int
@@ -101,10 +99,7 @@ class Reader:
     def wrote(self, row: Row) -> bool:
         if row.author_id is not None:
             return row.author_id == self.user_id
-        key = self.keys.get(row.pk)
-        return bool(key and row.removal_key_hash) and constant_time_compare(
-            identity.hash_removal_key(key), row.removal_key_hash
-        )
+        return identity.removal_key_matches(self.keys.get(row.pk, ""), row.removal_key_hash)
 
     def sees_held(self, row: Row) -> bool:
         return self.is_moderator or self.wrote(row)
@@ -221,7 +216,7 @@ class _Builder:
         self.plain = on_thread_page and not (reader.is_moderator or reader.user.is_authenticated or reader.keys)
         self.ask_to_remove_url = _url_for_each_pk("moderation:ask_to_remove_comment")
         self.report_url = _url_for_each_pk("moderation:report_comment")
-        self.moderator_extras = _ModeratorExtras(post, reader) if reader.is_moderator else None
+        self.moderator_extras = _ModeratorExtras(post) if reader.is_moderator else None
 
     def build(self, rows: list[Row], *, root_level: int) -> str:
         if not rows:
@@ -334,10 +329,9 @@ class _Builder:
 class _ModeratorExtras:
     """What moderators see beyond readers: hidden words, open reports, and buttons for the page's one form."""
 
-    def __init__(self, post: Post, reader: Reader):
+    def __init__(self, post: Post):
         self.reported = Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
         self.hidden: dict[int, str] = {}
-        self.post = post
         self.details_url = _url_for_each_pk("moderation:comment")
         self.control_templates: dict[tuple[str, bool], str] = {}
 
@@ -346,7 +340,7 @@ class _ModeratorExtras:
         wanted = [row.pk for row in rows if row.state == Comment.State.HIDDEN and row.pk not in self.hidden]
         if wanted:
             for comment in Comment.objects.filter(pk__in=wanted).select_related("author"):
-                self.hidden[comment.pk] = fragments.render(comment, describe=_plain, replied_by=[], for_moderator=True)
+                self.hidden[comment.pk] = fragments.render(comment, describe=references.unlinked, replied_by=[], for_moderator=True)
 
     def fragment(self, row: Row) -> str:
         if row.state != Comment.State.HIDDEN:
@@ -379,10 +373,6 @@ def _url_for_each_pk(viewname: str):
     """reverse() once and fill in each comment's pk, which ends these routes."""
     prefix, suffix = reverse(viewname, args=[0]).rsplit("/0/", 1)
     return lambda pk: f"{prefix}/{pk}/{suffix}"
-
-
-def _plain(pk: int, candidates: int):
-    return None
 
 
 def _reply_counts(rows: list[Row]) -> dict[int, int]:
@@ -418,14 +408,14 @@ def _links_off_page(html: str, on_page: set[int], prefix: str) -> str:
 _COMMENT_START = re.compile(r"<li id=c(\d+)><article([^>]*)><header>")
 
 
-def mark_new(html: str, *, readable_ids: list[int], last_seen: int | None) -> tuple[str, int]:
+def mark_new(html: str, *, readable_ids: list[int], last_seen: int | None) -> str:
     """Mark what arrived since this browser last saw the thread, each new comment linking to the next.
 
-    A first visit marks nothing: everything would be new. Returns the page and how many are new.
+    A first visit marks nothing: everything would be new.
     """
     new = [pk for pk in readable_ids if last_seen is not None and pk > last_seen]
     if not new:
-        return html.replace(NEW_SINCE_VISIT_SLOT, "", 1), 0
+        return html.replace(NEW_SINCE_VISIT_SLOT, "", 1)
     following = dict(zip(new, new[1:]))
     marked = set(new)
 
@@ -440,4 +430,4 @@ def mark_new(html: str, *, readable_ids: list[int], last_seen: int | None) -> tu
         f'<span class="new-since-visit">{len(new)} new since your last visit · '
         f'<a class="first-new-link" href="#c{new[0]}">first new ↓</a></span>'
     )
-    return _COMMENT_START.sub(mark, html.replace(NEW_SINCE_VISIT_SLOT, summary, 1)), len(new)
+    return _COMMENT_START.sub(mark, html.replace(NEW_SINCE_VISIT_SLOT, summary, 1))

@@ -195,11 +195,11 @@ def _render_post(request, post, form=None, status=200):
     sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
     number = page_number(request.GET.get("page"))
     rules = rules_for(post)
-    shared = status == 200 and pagecache.shares_page(request, post)
+    shared = status == 200 and pagecache.shares_page(reader, post)
     if not shared:
         shown = thread.thread_page(reader, post, sort=sort, page_number=number)
         html = _post_page_html(request, post, form or _comment_form(request), rules, shown)
-        html, new_count = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
+        html = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
         response = HttpResponse(html, status=status)
         # Not compressed: this page may reflect what was typed (errors) or carry a secret (the removal link).
         pagecache.finish(response)
@@ -290,9 +290,9 @@ def comment_detail(request, slug, pk):
     post = get_object_or_404(Post.objects.published(), slug=slug)
     reader = thread.Reader(request)
     shown = thread.comment_page(reader, post, pk)
-    context = {"post": post, "thread": shown, "root": shown.root, "new_since_visit_slot": ""}
+    context = {"post": post, "thread": shown, "root": shown.root}
     html = render_to_string("forum/comment_detail.html", context, request=request)
-    html, _ = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
+    html = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
     response = HttpResponse(html)
     _after_reading(reader, response, post, shown.newest_comment_id)
     return response

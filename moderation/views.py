@@ -122,7 +122,7 @@ def comment(request, pk):
 def comment_act(request):
     """Moderators: a button under a comment in its thread ("hide:12"), from the page's one shared form."""
     action, ids, _, _ = _decision_from(request.POST)
-    back = same_site_path(request.POST.get("next", ""), request=request) or reverse("moderation:queue")
+    back = _next_url(request, default=reverse("moderation:queue"))
     if not action or len(ids) != 1:
         messages.error(request, "Choose an action under a comment.")
         return HttpResponseRedirect(back)

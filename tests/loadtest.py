@@ -40,6 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from forum.identity import DEVICE_COOKIE  # noqa: E402 (needs no settings to import)
 from tests.servers import PYTHON, Visitor, gunicorn, production_env  # noqa: E402
 from tests.with_services import postgres, redis  # noqa: E402
 
@@ -47,7 +48,6 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "10"))
 COMMENTS = int(os.environ.get("LOADTEST_COMMENTS", "1000"))
 POSTERS = 8
 PER_POSTER_LIMIT = 8
-DEVICE_COOKIE = "forum_device"  # forum.identity.DEVICE_COOKIE
 
 
 def main() -> int:
@@ -223,18 +223,12 @@ def verify(slug: str, accepted: list[tuple[int, str]]) -> tuple[list, int, int]:
 
     django.setup()
     from forum.models import Comment
-    from tests.forum.test_concurrency import expected_nested_sets
+    from tests.trees import TREE_FIELDS, rows_differing_from_rebuild
 
-    rows = list(Comment.objects.filter(post__slug=slug).values_list("pk", "parent_id", "tree_id", "lft", "rght", "level"))
+    rows = list(Comment.objects.filter(post__slug=slug).values_list(*TREE_FIELDS))
     texts = dict(Comment.objects.filter(post__slug=slug).values_list("pk", "text"))
     lost = [text for pk, text in accepted if re.search(r"\[p\d+-c\d+\]", text).group() not in texts.get(pk, "")]
-    tree_of_root = {pk: tree_id for pk, parent_id, tree_id, *_ in rows if parent_id is None}
-    expected = {
-        pk: (tree_of_root[root], lft, rght, level) for pk, (root, lft, rght, level) in expected_nested_sets(rows).items()
-    }
-    actual = {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level in rows}
-    misplaced = sum(1 for pk in actual if actual[pk] != expected.get(pk))
-    return lost, misplaced, len(rows)
+    return lost, len(rows_differing_from_rebuild(rows)), len(rows)
 
 
 if __name__ == "__main__":

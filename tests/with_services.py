@@ -62,6 +62,13 @@ def postgres(*, replica: bool):
         shutil.chown(workdir, user="postgres")
     # Durability is pointless for clusters deleted in a minute; speed is not.
     common = "-c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+
+    def pg_ctl(datadir: str, *arguments: str) -> list[str]:
+        return [*as_postgres, f"{bindir}/pg_ctl", "-D", datadir, *arguments]
+
+    def start(datadir: str, listen_port: int, log: str) -> list[str]:
+        return pg_ctl(datadir, "-o", f"-p {listen_port} -k {workdir} {common}", "-l", f"{workdir}/{log}", "-w", "start")
+
     started = []
     try:
         primary, port = os.path.join(workdir, "primary"), free_port()
@@ -70,18 +77,13 @@ def postgres(*, replica: bool):
              "--locale=C.UTF-8", "--no-sync"],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        pg_ctl = [*as_postgres, f"{bindir}/pg_ctl", "-D", primary]
-        subprocess.run(
-            [*pg_ctl, "-o", f"-p {port} -k {workdir} {common}", "-l", f"{workdir}/primary.log", "-w", "start"],
-            check=True, stdout=subprocess.DEVNULL,
-        )
+        start_primary = start(primary, port, "primary.log")
+        subprocess.run(start_primary, check=True, stdout=subprocess.DEVNULL)
         started.append(primary)
         env = {
             "DATABASE_URL": f"postgres://forum@127.0.0.1:{port}/postgres",
-            "FORUM_TEST_PG_STOP": json.dumps([*pg_ctl, "-m", "fast", "-w", "stop"]),
-            "FORUM_TEST_PG_START": json.dumps(
-                [*pg_ctl, "-o", f"-p {port} -k {workdir} {common}", "-l", f"{workdir}/primary.log", "-w", "start"]
-            ),
+            "FORUM_TEST_PG_STOP": json.dumps(pg_ctl(primary, "-m", "fast", "-w", "stop")),
+            "FORUM_TEST_PG_START": json.dumps(start_primary),
         }
         print(f"with_services: PostgreSQL from {bindir} on 127.0.0.1:{port}", flush=True)
         if replica:
@@ -91,19 +93,14 @@ def postgres(*, replica: bool):
                  "-U", "forum", "-R", "-X", "stream", "-c", "fast", "--no-sync"],
                 check=True, stdout=subprocess.DEVNULL,
             )  # fmt: skip
-            subprocess.run(
-                [*as_postgres, f"{bindir}/pg_ctl", "-D", standby, "-o", f"-p {standby_port} -k {workdir} {common}",
-                 "-l", f"{workdir}/replica.log", "-w", "start"],
-                check=True, stdout=subprocess.DEVNULL,
-            )  # fmt: skip
+            subprocess.run(start(standby, standby_port, "replica.log"), check=True, stdout=subprocess.DEVNULL)
             started.append(standby)
             env["DATABASE_REPLICA_URLS"] = f"postgres://forum@127.0.0.1:{standby_port}/postgres"
             print(f"with_services: streaming replica on 127.0.0.1:{standby_port}", flush=True)
         yield env
     finally:
         for datadir in reversed(started):
-            subprocess.run([*as_postgres, f"{bindir}/pg_ctl", "-D", datadir, "-m", "immediate", "-w", "stop"],
-                           stdout=subprocess.DEVNULL)  # fmt: skip
+            subprocess.run(pg_ctl(datadir, "-m", "immediate", "-w", "stop"), stdout=subprocess.DEVNULL)
         shutil.rmtree(workdir, ignore_errors=True)
 
 

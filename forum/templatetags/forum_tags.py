@@ -5,7 +5,7 @@ from django import template
 from django.core.cache import cache
 from django.utils.safestring import mark_safe
 
-from forum import fragments, pagecache
+from forum import fragments, pagecache, references
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def comment_count_label(count: int) -> str:
 @register.simple_tag
 def quoted_comment(comment) -> str:
     """A comment shown outside its thread (replying to it, reporting it): its words, no links into the thread, no actions."""
-    fragment = fragments.render(comment, describe=lambda pk, candidates: None, replied_by=[])
+    fragment = fragments.render(comment, describe=references.unlinked, replied_by=[])
     return mark_safe(f'<div class="quoted-comment">{fragment}</article></div>')
 
 

@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from forum.models import Comment, PostFollow, ScheduledJob
 from tests.factories import make_member, make_post
-from tests.forum.test_concurrency import expected_nested_sets
 from tests.servers import PYTHON, ROOT, Visitor, database_url, gunicorn, production_env
+from tests.trees import TREE_FIELDS, rows_differing_from_rebuild
 
 pytestmark = [pytest.mark.postgres_server, pytest.mark.django_db(transaction=True)]
 POSTERS = 4
@@ -129,11 +129,6 @@ def test_posting_through_a_database_restart_loses_nothing_acknowledged(collected
         assert re.search(r"\[p\d+-c\d+\]", text).group() not in markers_stored
     assert len(stored) == sum(1 for _, _, answer in answers if answer.status == 302)
 
-    rows = list(Comment.objects.filter(post=post).values_list("pk", "parent_id", "tree_id", "lft", "rght", "level"))
-    tree_of_root = {pk: tree_id for pk, parent_id, tree_id, *_ in rows if parent_id is None}
-    expected = {
-        pk: (tree_of_root[root], lft, rght, level) for pk, (root, lft, rght, level) in expected_nested_sets(rows).items()
-    }
-    assert {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level in rows} == expected
+    assert not rows_differing_from_rebuild(list(Comment.objects.filter(post=post).values_list(*TREE_FIELDS)))
     print(f"{len(answers)} posts: {len(answers) - len(failed)} stored, {len(failed)} refused with 503 "
           f"during {up_at - down_at:.1f} s down")  # fmt: skip

@@ -4,7 +4,7 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from forum import services
+from forum import services, views
 from forum.models import Comment
 from tests.factories import make_post
 
@@ -39,8 +39,6 @@ def test_a_comment_posted_while_the_database_is_down_comes_back_to_copy(browser,
 @pytest.mark.django_db
 def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser, monkeypatch):
     post = make_post()
-    from forum import views
-
     def database_gone(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
@@ -55,8 +53,6 @@ def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser,
 @pytest.mark.django_db
 def test_other_errors_keep_the_plain_500_page(browser, monkeypatch):
     post = make_post()
-    from forum import views
-
     def bug(*args, **kwargs):
         raise ZeroDivisionError
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 
 from forum.models import Comment
+from forum.throttle import Throttle
 from tests.factories import make_post
 from tests.servers import Visitor, database_url, gunicorn, production_env
 
@@ -34,8 +35,6 @@ def test_two_server_processes_share_one_posting_limit(redis_url, redis_cache, co
 
 def test_limits_count_atomically_in_redis(redis_cache):
     """Increment, then compare: the count a request sees includes itself, so a burst cannot share a slot."""
-    from forum.throttle import Throttle
-
     throttle = Throttle("test-burst", limit=5, window_seconds=60)
     assert [throttle.attempt("192.0.2.9") for _ in range(7)] == [True] * 5 + [False] * 2
     throttle.give_back("192.0.2.9")

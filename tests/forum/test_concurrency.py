@@ -6,7 +6,6 @@ trees; SQLite: IMMEDIATE transactions). Runs on both databases.
 """
 
 import multiprocessing
-from collections import defaultdict
 
 import pytest
 from django.db import connection
@@ -14,31 +13,9 @@ from django.db import connection
 from forum.models import Comment
 from tests.factories import make_comment, make_post
 from tests.forum.posting_worker import COMMENTS_PER_WORKER, post_many
+from tests.trees import TREE_FIELDS, rows_differing_from_rebuild
 
 WORKERS = 4
-
-
-def expected_nested_sets(rows) -> dict[int, tuple[int, int, int, int]]:
-    """The nested sets that the parent links alone determine, siblings in posting (pk) order.
-
-    This is what mptt's rebuild() recomputes; it is built here because
-    rebuild() leaves sibling order to the database's row order.
-    """
-    children = defaultdict(list)
-    for pk, parent_id, *_ in sorted(rows):
-        children[parent_id].append(pk)
-    expected = {}
-
-    def walk(pk, left, level, root):
-        right = left + 1
-        for child in children[pk]:
-            right = walk(child, right, level + 1, root) + 1
-        expected[pk] = (root, left, right, level)
-        return right
-
-    for root in children[None]:
-        walk(root, 1, 0, root)
-    return expected
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,14 +42,9 @@ def test_concurrent_posting_keeps_the_tree_exact():
     assert not problems
     assert [worker.exitcode for worker in workers] == [0] * WORKERS
 
-    rows = list(Comment.objects.filter(post=post).values_list("pk", "parent_id", "tree_id", "lft", "rght", "level"))
+    rows = list(Comment.objects.filter(post=post).values_list(*TREE_FIELDS))
     assert len(rows) == 1 + WORKERS * COMMENTS_PER_WORKER  # no comment lost
-    tree_of_root = {pk: tree_id for pk, parent_id, tree_id, *_ in rows if parent_id is None}
-    actual = {pk: (tree_id, lft, rght, level) for pk, _, tree_id, lft, rght, level in rows}
-    expected = {
-        pk: (tree_of_root[root], lft, rght, level)
-        for pk, (root, lft, rght, level) in expected_nested_sets(rows).items()
-    }
-    broken = {pk for pk in actual if actual[pk] != expected.get(pk)}
+    broken = rows_differing_from_rebuild(rows)
     assert not broken, f"{len(broken)} tree rows differ from a rebuild"
-    assert len(set(tree_of_root.values())) == len(tree_of_root)  # every top-level comment has its own tree
+    trees = [tree_id for pk, parent_id, tree_id, *_ in rows if parent_id is None]
+    assert len(set(trees)) == len(trees)  # every top-level comment has its own tree

@@ -111,8 +111,10 @@ def _moderator(action):
 
 def _moderator_unhides(t):
     moderator = logged_in(make_moderator("Vitalstatistix"))
-    for action in ("hide", "unhide"):
-        moderator.post(reverse("moderation:comment", args=[t["first"].pk]), {"action": action})
+    moderator.post(reverse("moderation:comment", args=[t["first"].pk]), {"action": "hide"})
+    # Read between the two, so the page cached is the hidden one: unhiding must replace it.
+    assert "This comment has been hidden by a moderator." in anonymous_page(t["post"])
+    moderator.post(reverse("moderation:comment", args=[t["first"].pk]), {"action": "unhide"})
     return ["Original words of the member."], ["This comment has been hidden by a moderator."]
 
 
