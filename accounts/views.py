@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from forum.models import Comment
+from forum.models import Comment, SiteSettings
 from forum.params import page_number
 from forum.throttle import Throttle, client_ip
 
@@ -100,4 +100,5 @@ class PasswordResetView(auth_views.PasswordResetView):
         ):
             form.add_error(None, "Too many reset requests from here. Try again in an hour.")
             return self.form_invalid(form)
+        self.extra_email_context = {"forum_name": SiteSettings.current().name}
         return super().form_valid(form)

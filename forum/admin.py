@@ -7,7 +7,7 @@ from moderation.admin import ReadOnlyAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
 from . import fragments
-from .models import Comment, Label, Post, PostSection
+from .models import Comment, Label, Post, PostSection, SiteSettings
 from .services import section_save
 
 
@@ -16,7 +16,7 @@ class PostSectionForm(forms.ModelForm):
 
     class Meta:
         model = PostSection
-        fields = ("position", "heading", "body_format", "body", "credit", "removed_at_authors_request")
+        fields = ("position", "heading", "body_format", "body", "credit", "offers_removal_requests", "removed_at_authors_request")
 
     def clean(self):
         cleaned = super().clean()
@@ -35,6 +35,17 @@ class PostSectionInline(admin.StackedInline):
     extra = 1
     # Deleting would drop the record of a removal; the author's words leave through the removal.
     can_delete = False
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    fields = ("name", "description")
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Label)
@@ -149,7 +160,7 @@ class CommentAdmin(ReadOnlyAdmin):
     @admin.display(description="Comment", ordering="lft")
     def in_thread(self, comment) -> str:
         # Indented in text: mptt's admin indents with inline styles, which the site's CSP refuses.
-        return f"{'↳ ' * comment.level}{comment.pk}: {comment.first_words or comment.tombstone_text}"
+        return f"{'↳ ' * comment.level}{comment.posted_time_label or '—'}: {comment.first_words or comment.tombstone_text}"
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("moderation.moderate_comments")

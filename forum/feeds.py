@@ -9,10 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Comment, Label, Post
+from .models import Comment, Label, Post, SiteSettings
 from .params import strip_control_characters
 
-SITE_TITLE = "Forum"
+def _site():
+    """The name and description set in the admin (forum.models.SiteSettings)."""
+    return SiteSettings.current()
 
 
 def _xml_safe(value):
@@ -35,8 +37,11 @@ class _AtomFeed(Feed):
 
 
 class LatestPostsFeed(_AtomFeed):
-    title = f"{SITE_TITLE}: new posts"
-    subtitle = "Posts as the editors publish them."
+    def title(self):
+        return f"{_site().name}: new posts"
+
+    def subtitle(self):
+        return _site().description
 
     def link(self):
         return reverse("forum:post_list")
@@ -77,7 +82,7 @@ class LabelPostsFeed(LatestPostsFeed):
         return get_object_or_404(Label, slug=slug)
 
     def title(self, label):
-        return f"{SITE_TITLE}: posts labelled “{label.name}”"
+        return f"{_site().name}: posts labelled “{label.name}”"
 
     def subtitle(self, label):
         return f"New posts under the label “{label.name}”."
@@ -90,7 +95,9 @@ class LabelPostsFeed(LatestPostsFeed):
 
 
 class RecentCommentsFeed(_AtomFeed):
-    title = f"{SITE_TITLE}: recent comments"
+    def title(self):
+        return f"{_site().name}: recent comments"
+
     subtitle = "The newest comments on every post."
 
     def link(self):
@@ -109,7 +116,7 @@ class RecentCommentsFeed(_AtomFeed):
         return self.comments()[: settings.FORUM_FEED_ITEMS]
 
     def item_title(self, comment):
-        return f"{comment.author_label} at {comment.posted_time_label} on “{comment.post.title}”"
+        return f"{comment.name} on “{comment.post.title}”"
 
     def item_link(self, comment):
         return reverse("forum:comment_detail", args=[comment.post.slug, comment.pk]) + f"#{comment.anchor}"
@@ -135,7 +142,7 @@ class PostCommentsFeed(RecentCommentsFeed):
         return f"Comments on “{post.title}”"
 
     def subtitle(self, post):
-        return f"{SITE_TITLE}: the newest comments on this post."
+        return f"{_site().name}: the newest comments on this post."
 
     def link(self, post):
         return post.get_absolute_url()

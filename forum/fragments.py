@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from html import escape
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from . import references
@@ -215,7 +215,11 @@ def thread_changed(post_ids: Iterable[int]) -> None:
     _forget_pages(post_ids)
     for post_id in post_ids:
         post = Post.objects.filter(pk=post_id)
-        post.update(thread_version=F("thread_version") + 1, comment_count=shown_count(post_id))
+        post.update(
+            thread_version=F("thread_version") + 1,
+            comment_count=shown_count(post_id),
+            latest_comment_at=Subquery(latest_comment_time(post_id)),
+        )
         plan = replan(post_id, thread_version=post.values_list("thread_version", flat=True).get())
         post.update(page_count=plan.page_count)
 
@@ -227,6 +231,12 @@ def shown_count(post_id: int) -> int:
         tree_id=OuterRef("tree_id"), lft__lt=OuterRef("lft"), rght__gt=OuterRef("rght"), state__in=Comment.UNLISTED_STATES
     )
     return listed.exclude(Exists(under_unlisted)).count()
+
+
+def latest_comment_time(post_id):
+    """When the newest comment readers can read under a post was posted (the home page's "latest activity")."""
+    published = Comment.objects.filter(post_id=post_id, state=Comment.State.PUBLISHED).order_by()
+    return published.values("post_id").annotate(newest=Max("created_at")).values("newest")
 
 
 def posts_changed(posts) -> None:

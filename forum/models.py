@@ -1,14 +1,18 @@
 """Posts, their ordered sections, and the threaded comments under them."""
 
+import hashlib
 from datetime import datetime, timedelta
+from html import unescape
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
@@ -23,9 +27,30 @@ SECTION_MAX_LENGTH = 100_000
 AUTHOR_NAME_MAX_LENGTH = 50
 EXCERPT_WORDS = 12
 EXCERPT_CHARACTERS = 90
+# A post's opening on the home page.
+OPENING_WORDS = 45
+OPENING_CHARACTERS = 280
 # What readers see where words were taken down at their author's request, as on the blog.
 REMOVED_AT_AUTHORS_REQUEST_TEXT = "Removed at author's request."
 
+
+
+def opening_of(text: str, *, words: int, characters: int) -> str:
+    """The first `words` words of a text, cut between words to at most `characters`, with … if there is more."""
+    all_words = text.split()
+    short = " ".join(all_words[:words])
+    if len(short) > characters:
+        short = short[:characters].rsplit(" ", 1)[0]
+    return short + ("…" if short != " ".join(all_words) else "")
+
+
+def opening_lines(sections) -> str:
+    """The start of a post's first part still up, as plain text: its excerpt on the home page and
+    its page's description for search engines."""
+    for section in sections:
+        if not section.removed_at_authors_request:
+            return opening_of(section.plain_text, words=OPENING_WORDS, characters=OPENING_CHARACTERS)
+    return ""
 
 
 class CommentPolicy(models.TextChoices):
@@ -114,8 +139,10 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Kept current by forum.fragments in the transaction of every change a reader can see:
-    # the home page reads the count instead of counting, and cached pages key on the version.
+    # the home page reads the count and the latest comment's time instead of working them out,
+    # and cached pages key on the version.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
+    latest_comment_at = models.DateTimeField(null=True, blank=True, editable=False)
     thread_version = models.PositiveBigIntegerField(default=1, editable=False)
     # Pages of the thread oldest first (forum.paging): with one, a comment's link needs no lookup.
     page_count = models.PositiveIntegerField(default=1, editable=False)
@@ -130,6 +157,11 @@ class Post(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("forum:post_detail", kwargs={"slug": self.slug})
+
+    @property
+    def opening_lines(self) -> str:
+        """The home page's excerpt. Reads `sections` (prefetch it for a list)."""
+        return opening_lines(self.sections.all())
 
     @property
     def is_page(self) -> bool:
@@ -176,6 +208,12 @@ class PostSection(models.Model):
         validators=[refuse_control_characters_in_line],
         help_text="Who sent the piece in, as they asked to be credited: shown as “Sent in by …”.",
     )
+    offers_removal_requests = models.BooleanField(
+        default=False,
+        verbose_name="offer “Ask to remove”",
+        help_text="Let readers ask for this part to be taken down, as a quoted letter's writer might. "
+        "A piece credited to a reader offers it anyway.",
+    )
 
     REMOVED_TEXT = REMOVED_AT_AUTHORS_REQUEST_TEXT
 
@@ -186,10 +224,31 @@ class PostSection(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.post} § {self.position}"
+        return f"{self.name} in “{self.post.title}”"
+
+    @property
+    def name(self) -> str:
+        """How people name a part of a post: its heading, who sent it in, or the editors' own text."""
+        if self.removed_at_authors_request:
+            return "A part removed at its author's request"
+        if self.heading:
+            return f"“{self.heading}”"
+        if self.credit:
+            return f"The piece sent in by {self.credit}"
+        return "The editors' text"
 
     def get_absolute_url(self) -> str:
         return f"{self.post.get_absolute_url()}#section-{self.position}"
+
+    @property
+    def plain_text(self) -> str:
+        return unescape(strip_tags(self.body_html))
+
+    @property
+    def takes_removal_requests(self) -> bool:
+        """Readers may ask to take down a piece sent in (it is its writer's), or a part the editors chose;
+        not the editors' own words, nor what is already gone."""
+        return not self.removed_at_authors_request and bool(self.credit or self.offers_removal_requests)
 
     def set_body(self, body: str) -> None:
         self.body = body
@@ -360,7 +419,7 @@ class Comment(MPTTModel):
         ]
 
     def __str__(self) -> str:
-        return f"Comment {self.pk} on {self.post_id}"
+        return f"{self.name} on “{self.post.title}”"
 
     def get_absolute_url(self) -> str:
         """The comment on its page of the whole thread (forum.paging), so the link lands on it."""
@@ -388,6 +447,20 @@ class Comment(MPTTModel):
     @cached_property
     def posted_time_label(self) -> str:
         return f"{self.posted_at:%H:%M}" if self.posted_at else ""
+
+    @property
+    def name(self) -> str:
+        """How readers name a comment: who and when ("Anon·K7Q at 19:12, 24 November 2026"). Erased
+        words keep only their time; database ids stay in addresses."""
+        who = "A removed comment" if self.is_gone else self.author_label
+        if not self.posted_at:
+            return who if self.is_gone else f"A comment by {who}"
+        return f"{who} at {self.posted_time_label}, {self.posted_date_label}"
+
+    @property
+    def takes_removal_requests(self) -> bool:
+        """Only words readers can read can be asked off the site: not hidden, held or gone ones."""
+        return self.state == self.State.PUBLISHED
 
     @property
     def author_kind(self) -> str:
@@ -431,11 +504,7 @@ class Comment(MPTTModel):
     @property
     def first_words(self) -> str:
         """The opening of the comment, for tooltips and emails that point at it."""
-        words = self.text.split()
-        short = " ".join(words[:EXCERPT_WORDS])
-        if len(short) > EXCERPT_CHARACTERS:
-            short = short[:EXCERPT_CHARACTERS].rsplit(" ", 1)[0]
-        return short + ("…" if short != " ".join(words) else "")
+        return opening_of(self.text, words=EXCERPT_WORDS, characters=EXCERPT_CHARACTERS)
 
     @property
     def html_without_reference_links(self) -> str:
@@ -629,3 +698,46 @@ class ScheduledJob(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class SiteSettings(models.Model):
+    """The site's name and what it is about, one row, edited in the admin: page titles, the header,
+    feeds, emails and search engines' snippets use them."""
+
+    name = models.CharField(max_length=80, default="Forum", validators=[refuse_control_characters_in_line])
+    description = models.CharField(
+        max_length=300,
+        default="A moderated discussion forum: readers answer the editors' posts, anonymously or under a handle.",
+        validators=[refuse_control_characters_in_line],
+        help_text="One or two sentences: shown on the home page, in the feeds and to search engines.",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "site settings"
+
+    def __str__(self) -> str:
+        return "Site settings"
+
+    # Every page reads these (cached pages have the name in their title, so their stamp holds
+    # `stamp`); kept in the cache, dropped on save, re-read at least every minute.
+    CACHE_KEY = "forum:site-settings"
+    CACHE_SECONDS = 60
+
+    @classmethod
+    def current(cls) -> "SiteSettings":
+        row = cache.get(cls.CACHE_KEY)
+        if row is None:
+            row = cls.objects.first() or cls.objects.create()
+            cache.set(cls.CACHE_KEY, row, cls.CACHE_SECONDS)
+        return row
+
+    @property
+    def stamp(self) -> str:
+        """Changes when what pages show of the settings changes; the same in every process."""
+        return hashlib.sha256(f"{self.name}\n{self.description}".encode()).hexdigest()[:12]
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # At once for this request, and again at commit: another process may cache the old row meanwhile.
+        cache.delete(self.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))

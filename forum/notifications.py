@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Comment, Notification, Post, PostFollow
+from .models import Comment, Notification, Post, PostFollow, SiteSettings
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
@@ -127,9 +127,11 @@ def _email(recipient, notifications: list[Notification]) -> EmailMessage:
         for notification in notifications
     ]
     count = len(items)
-    subject = f"{count} new {'reply' if count == 1 else 'replies'} on the forum"
+    forum_name = SiteSettings.current().name
+    subject = f"{count} new {'reply' if count == 1 else 'replies'} on {forum_name}"
     body = render_to_string(
-        "forum/notification_email.txt", {"recipient": recipient, "items": items, "unsubscribe_url": unsubscribe_url}
+        "forum/notification_email.txt",
+        {"recipient": recipient, "items": items, "unsubscribe_url": unsubscribe_url, "forum_name": forum_name},
     )
     return EmailMessage(
         subject=subject,

@@ -26,6 +26,7 @@ import secrets
 import struct
 import threading
 import zlib
+from typing import NamedTuple
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
@@ -46,7 +47,7 @@ from django.utils.text import compress_string
 
 from . import fragments, identity
 from .forms import form_stamp
-from .models import Comment
+from .models import Comment, SiteSettings, opening_lines
 
 # Slots are named between two record separators: no stored text can hold one (every text field
 # refuses control characters), and str.split finds them far faster than a pattern would.
@@ -177,7 +178,8 @@ def key_for(post_id: int, *, sort: str, page: int) -> str:
 def stamp_for(post, *, rules) -> str:
     """Everything a shared page depends on besides its address: any change gives a new stamp."""
     rules_part = f"{rules.policy}:{int(rules.closed_by_age)}:{int(rules.hold_links_from_unregistered)}"
-    return f"{release()}:{post.thread_version}:{settings.FORUM_COMMENTS_PER_PAGE}:{rules_part}"
+    site_part = SiteSettings.current().stamp  # the site's name is in the page's title
+    return f"{release()}:{post.thread_version}:{settings.FORUM_COMMENTS_PER_PAGE}:{rules_part}:{site_part}"
 
 
 def get(key: str, *, stamp: str) -> CachedPage | None:
@@ -314,16 +316,22 @@ def now() -> datetime:
     return timezone.now().replace(microsecond=0)
 
 
-def post_head(post) -> str:
-    """The post itself (date, title, sections, labels), the same for every reader: rendered once per thread version."""
+class PostHead(NamedTuple):
+    html: str  # the post itself: date, title, sections, labels
+    description: str  # its opening lines, for the page's meta description
+
+
+def post_head(post) -> PostHead:
+    """The post itself, the same for every reader: rendered once per thread version."""
     key, stamp = _post_head_key(post.pk), f"{release()}:{post.thread_version}"
     kept = cache.get(key)
     if kept is not None and kept[0] == stamp:
-        return mark_safe(kept[1])
-    context = {"post": post, "sections": list(post.sections.all()), "labels": list(post.labels.all())}
-    html = render_to_string("forum/_post_head.html", context)
-    cache.set(key, (stamp, html), CACHE_SECONDS)
-    return mark_safe(html)
+        return PostHead(mark_safe(kept[1]), kept[2])
+    sections = list(post.sections.all())
+    html = render_to_string("forum/_post_head.html", {"post": post, "sections": sections, "labels": list(post.labels.all())})
+    description = opening_lines(sections)
+    cache.set(key, (stamp, html, description), CACHE_SECONDS)
+    return PostHead(mark_safe(html), description)
 
 
 def _post_head_key(post_id: int) -> str:

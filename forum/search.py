@@ -150,14 +150,19 @@ def _word_search(query: str, offset: int, limit: int) -> Results:
 
 
 def _snippet_around(text: str, words: list[str]) -> str:
-    """A stretch of text round the first matched word, matched words marked."""
+    """A stretch of text round the first matched word, cut between words, matched words marked."""
     lowered = text.lower()
     positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
     start = max(0, min(positions, default=0) - SNIPPET_CHARACTERS // 3)
-    piece = " ".join(text[start : start + SNIPPET_CHARACTERS].split())
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = start + SNIPPET_CHARACTERS
+    if end < len(text) and not text[end].isspace():
+        end = max(start + SNIPPET_CHARACTERS // 2, *(text.rfind(space, start, end) for space in " \n\t"))
+    piece = " ".join(text[start:end].split())
     if start > 0:
         piece = "…" + piece
-    if start + SNIPPET_CHARACTERS < len(text):
+    if end < len(text) and text[end:].strip():
         piece += "…"
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
     return _highlighted(pattern.sub(lambda match: f"{_START}{match[0]}{_STOP}", piece))
@@ -178,10 +183,9 @@ def _post_hit(post: Post, snippet_html: str) -> Hit:
 
 
 def _comment_hit(comment: Comment, snippet_html: str) -> Hit:
-    at = f" at {comment.posted_time_label}" if comment.posted_at else ""
     return Hit(
         kind="comment",
-        title=f"{comment.author_label}{at} on “{comment.post.title}”",
+        title=f"{comment.name} on “{comment.post.title}”",
         url=reverse("forum:comment_detail", args=[comment.post.slug, comment.pk]) + f"#{comment.anchor}",
         snippet_html=snippet_html,
         when=comment.posted_at,

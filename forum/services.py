@@ -244,7 +244,7 @@ def section_save(*, section: PostSection, editor) -> PostSection:
         section.save()
         edited = before is not None and any(
             getattr(before, name) != getattr(section, name)
-            for name in ("body", "body_format", "heading", "credit", "position")
+            for name in ("body", "body_format", "heading", "credit", "position", "offers_removal_requests")
         )
         if edited:
             log_action(action=ModerationLogEntry.Action.EDIT_SECTION, moderator=editor, section=section)

@@ -302,10 +302,10 @@ class _Builder:
             if row.state in Comment.EDITABLE_STATES and row.still_editable:
                 actions.append(f"<a class=edit-link href={prefix}{row.pk}/edit/>Edit</a>")
             actions.append(f"<a class=remove-link href={prefix}{row.pk}/remove/>Remove</a>")
-        elif not gone and self.all_actions:
+        elif self.all_actions and row.state == Comment.State.PUBLISHED:
+            # Only what readers can read can be asked off the site or reported.
             actions.append(f"<a class=ask-to-remove-link href={self.ask_to_remove_url(row.pk)} rel=nofollow>Ask to remove</a>")
-            if row.state == Comment.State.PUBLISHED:
-                actions.append(f"<a class=report-link href={self.report_url(row.pk)} rel=nofollow>Report</a>")
+            actions.append(f"<a class=report-link href={self.report_url(row.pk)} rel=nofollow>Report</a>")
         if actions:
             parts.append(f"<footer>{''.join(actions)}</footer>")
         if self.moderator_extras is not None:
@@ -321,7 +321,7 @@ class _Builder:
             '<div class="alert alert-warning removal-link-notice mt-2 mb-0" role="status">'
             '<p class="mb-2"><strong>Keep this link to remove your comment later.</strong> It is shown only this once, '
             "and anyone who has it can remove the comment. This browser also remembers it until you clear its cookies.</p>"
-            f'<input class="form-control removal-link" type="text" readonly value="{escape(url)}" aria-label="Your private removal link">'
+            f'<textarea class="form-control removal-link" rows="2" readonly aria-label="Your private removal link">{escape(url)}</textarea>'
             "</div>"
         )
 

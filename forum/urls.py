@@ -32,6 +32,7 @@ handler500 = "forum.outage.server_error"
 
 urlpatterns = [
     path("robots.txt", security.robots_txt, name="robots_txt"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("", include((forum_patterns, "forum"))),
     path("", include("accounts.urls")),

@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,14 +25,19 @@ from .throttle import Throttle, client_ip
 
 def post_list(request):
     """Anyone: published posts, newest first, a page at a time."""
-    posts = Post.objects.published().articles().newest_first()
+    posts = Post.objects.published().articles().newest_first().prefetch_related("sections")
     return render(request, "forum/post_list.html", {"page": _page_of_posts(request, posts)})
+
+
+def favicon(request):
+    """Anyone: the icon, for feed readers and browsers that ask /favicon.ico before reading a page's <link rel=icon>."""
+    return HttpResponsePermanentRedirect(static("forum/favicon.svg"))
 
 
 def label_detail(request, slug):
     """Anyone: the published posts filed under a label, newest first, a page at a time."""
     label = get_object_or_404(Label, slug=slug)
-    posts = label.posts.published().articles().newest_first()
+    posts = label.posts.published().articles().newest_first().prefetch_related("sections")
     return render(request, "forum/label_detail.html", {"label": label, "page": _page_of_posts(request, posts)})
 
 
@@ -240,7 +246,7 @@ def _new_state(page, last_seen) -> str:  # page: the CachedPage or its PageHead
 def _post_page_html(request, post, form, rules, shown, **extra) -> str:
     context = {
         "post": post,
-        "post_head": pagecache.post_head(post),
+        "post_head": pagecache.post_head(post),  # .html and .description
         "thread": shown,
         "sort_choices": thread.SORT_CHOICES,
         "form": form,

@@ -37,7 +37,7 @@ class RemovalRequestAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("comment__post", "section__post", "requested_by", "decided_by")
+        return super().get_queryset(request).select_related("comment__post", "comment__author", "section__post", "requested_by", "decided_by")
 
     @admin.display(description="About")
     def target_link(self, request_row):
@@ -52,7 +52,7 @@ class RemovalRequestAdmin(ReadOnlyAdmin):
 class ReportAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "comment", "reason", "reporter", "resolved_at")
     list_filter = ("reason",)
-    list_select_related = ("comment", "reporter")
+    list_select_related = ("comment__post", "comment__author", "reporter")
 
 
 @admin.register(Ban)
@@ -67,4 +67,4 @@ class BanAdmin(ReadOnlyAdmin):
 class ModerationLogEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "target_label", "moderator", "reason")
     list_filter = ("action",)
-    list_select_related = ("moderator", "comment", "section", "post", "ban__user")
+    list_select_related = ("moderator", "comment__author", "section", "post", "ban__user")

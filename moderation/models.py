@@ -127,7 +127,7 @@ class RemovalRequest(models.Model):
         indexes = [models.Index(fields=["status", "created_at"], name="moderation_request_queue")]
 
     def __str__(self) -> str:
-        return f"Removal request {self.pk} for {self.target_label}"
+        return f"Removal request for {self.target}"
 
     @property
     def target(self) -> Comment | PostSection:
@@ -135,9 +135,7 @@ class RemovalRequest(models.Model):
 
     @property
     def target_label(self) -> str:
-        if self.comment_id:
-            return f"comment {self.comment_id}"
-        return f"section {self.section_id}"
+        return self.target.name
 
     @property
     def is_open(self) -> bool:
@@ -189,7 +187,7 @@ class Report(models.Model):
         indexes = [models.Index(fields=["resolved_at", "comment"], name="moderation_open_reports")]
 
     def __str__(self) -> str:
-        return f"Report {self.pk} on comment {self.comment_id}"
+        return f"Report on {self.comment.name}"
 
 
 class BanQuerySet(models.QuerySet):
@@ -359,9 +357,9 @@ class ModerationLogEntry(models.Model):
     @property
     def target_label(self) -> str:
         if self.comment_id:
-            return f"comment {self.comment_id}"
+            return self.comment.name
         if self.section_id:
-            return f"part {self.section.position} of the post"
+            return self.section.name
         if self.post_id:
             return "the post"
         return self.ban.subject_label

@@ -40,9 +40,11 @@ ACTION_KEYS = {
     Action.DECLINE_REMOVAL_REQUEST: "n",
 }
 REQUEST_ACTIONS = [
-    (Action.GRANT_REMOVAL_REQUEST, "Grant: remove it"),
     (Action.DECLINE_REMOVAL_REQUEST, "Decline"),
+    (Action.GRANT_REMOVAL_REQUEST, "Grant: remove it"),
 ]
+# Actions that erase words: never the first button, and styled as the danger they are.
+DESTRUCTIVE_ACTIONS = {Action.REJECT, Action.REMOVE, Action.GRANT_REMOVAL_REQUEST}
 
 
 @require_http_methods(["GET"])
@@ -100,7 +102,7 @@ def comment(request, pk):
         except ValidationError as error:
             messages.warning(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{Action(action).label}: comment {target.pk}.")
+            messages.success(request, f"{Action(action).label}: {target.name}.")
         return HttpResponseRedirect(_next_url(request, default=reverse("moderation:comment", args=[target.pk])))
     reports = list(target.reports.select_related("reporter").order_by("-created_at"))
     context = {
@@ -126,16 +128,16 @@ def comment_act(request):
     if not action or len(ids) != 1:
         messages.error(request, "Choose an action under a comment.")
         return HttpResponseRedirect(back)
-    target = Comment.objects.filter(pk=ids[0]).first()
+    target = Comment.objects.filter(pk=ids[0]).select_related("author").first()
     if target is None:
-        messages.warning(request, f"Comment {ids[0]} no longer exists.")
+        messages.warning(request, "That comment no longer exists.")
         return HttpResponseRedirect(back)
     try:
         services.comment_moderate(comment=target, action=action, moderator=request.user)
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{Action(action).label}: comment {target.pk}.")
+        messages.success(request, f"{Action(action).label}: {target.name}.")
     return HttpResponseRedirect(f"{back.split('#', 1)[0]}#c{target.pk}")
 
 
@@ -211,7 +213,7 @@ def moderation_log(request):
     """
     is_moderator = request.user.has_perm(MODERATE)
     entries = ModerationLogEntry.objects.select_related(
-        "moderator", "comment__post", "section__post", "post", "ban__user"
+        "moderator", "comment__post", "comment__author", "section__post", "post", "ban__user"
     ).newest_first()
     if not is_moderator:
         entries = entries.public()
@@ -263,7 +265,8 @@ def ask_to_remove_comment(request, pk):
         pk=pk,
         post__in=Post.objects.published(),
     )
-    return _ask_to_remove(request, target={"comment": comment}, post=comment.post, gone=comment.is_gone)
+    refused = "" if comment.takes_removal_requests else "gone" if comment.is_gone else "not shown"
+    return _ask_to_remove(request, target={"comment": comment}, post=comment.post, refused=refused)
 
 
 @require_http_methods(["GET", "POST"])
@@ -272,14 +275,14 @@ def ask_to_remove_section(request, pk):
     section = get_object_or_404(
         PostSection.objects.select_related("post"), pk=pk, post__in=Post.objects.published()
     )
-    return _ask_to_remove(
-        request, target={"section": section}, post=section.post, gone=section.removed_at_authors_request
-    )
+    refused = "" if section.takes_removal_requests else "gone" if section.removed_at_authors_request else "editors' text"
+    return _ask_to_remove(request, target={"section": section}, post=section.post, refused=refused)
 
 
-def _ask_to_remove(request, *, target: dict, post, gone: bool):
-    context = {**target, "post": post, "gone": gone}
-    if gone:
+def _ask_to_remove(request, *, target: dict, post, refused: str):
+    """`refused` says why nothing can be asked for: "gone", "not shown" (hidden or held) or "editors' text"."""
+    context = {**target, "post": post, "refused": refused}
+    if refused:
         return render(request, "moderation/ask_to_remove.html", context, status=410)
     form = RemovalRequestForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
@@ -308,8 +311,9 @@ def _bulk_actions(tab: str) -> list[tuple[str, str]]:
     return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
 
 
-def _keyed(actions) -> list[tuple[str, str, str]]:
-    return [(action, label, ACTION_KEYS.get(action, "")) for action, label in actions]
+def _keyed(actions) -> list[tuple[str, str, str, bool]]:
+    """(action, label, key, erases words?) for each button."""
+    return [(action, label, ACTION_KEYS.get(action, ""), action in DESTRUCTIVE_ACTIONS) for action, label in actions]
 
 
 def _decision_from(data) -> tuple[str, list[int], str, str]:

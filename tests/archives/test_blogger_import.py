@@ -188,7 +188,7 @@ def test_comment_feeds_carry_imported_comments_with_their_real_times(client):
     import_blogger(CLASSIC)
     body = client.get("/feeds/comments/").content.decode()
     assert "<updated>2020-10-29T19:39:00.456000+00:00</updated>" in body
-    assert "Netnipper at 19:39 on “At Odds With The Evidence”" in body
+    assert "Netnipper at 19:39, 29 October 2020 on “At Odds With The Evidence”" in body
     assert "Draft comment" not in body
     post_feed = client.get(f"{POST_URL}comments/feed/").content.decode()
     assert post_feed.count("<entry>") == 7  # published comments: not the tombstone

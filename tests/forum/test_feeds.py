@@ -70,7 +70,7 @@ def test_comments_feed_has_published_comments_only_with_their_times(client):
         for secret in ("Hidden words", "Held words", "Removed words", "Under a scheduled post"):
             assert secret not in body
         [entry] = entries(feed)
-        assert entry.find(f"{ATOM}title").text == "Getafix at 19:12 on “The thread”"
+        assert entry.find(f"{ATOM}title").text == f"Getafix at 19:12, {shown.posted_date_label} on “The thread”"
         assert datetime.fromisoformat(entry.find(f"{ATOM}published").text) == shown.created_at
         assert entry.find(f"{ATOM}link").get("href").endswith(
             reverse("forum:comment_detail", args=[post.slug, shown.pk]) + f"#c{shown.pk}"

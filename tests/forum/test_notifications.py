@@ -45,7 +45,7 @@ def test_email_on_replies_is_opt_in_and_set_on_the_account_page(client, asterix)
     assert send() == 1
     [email] = mail.outbox
     assert email.to == ["asterix@example.org"]
-    assert email.subject == "1 new reply on the forum"
+    assert email.subject == "1 new reply on Forum"
     assert "Obelix at" in email.body and "replied to your comment" in email.body
     assert "Another answer, with more words after it" in email.body
     assert "An answer\n" not in email.body  # queued before the member opted in
@@ -60,7 +60,7 @@ def test_following_a_post_batches_its_new_comments_into_one_email(client, asteri
     make_comment(post=post, author=asterix, text="My own comment")  # never notified about your own words
     assert send() == 1
     [email] = mail.outbox
-    assert email.subject == "5 new replies on the forum"
+    assert email.subject == "5 new replies on Forum"
     assert email.body.count("commented on a post you follow on “At Odds”") == 5
     assert "My own comment" not in email.body
     assert send() == 0  # sent once

@@ -168,7 +168,7 @@ def test_a_piece_removed_in_the_admin_is_erased_everywhere_it_was_copied(superus
         admin_post_data(post, published_on="2020-01-01", **{"sections-0-credit": "Pat Q (reader)"}),
     )
     history = LogEntry.objects.get(object_repr="Zanzibar Confession")
-    assert "Zanzibar Confession \\u00a7 1" in history.change_message
+    assert "\\u201cZanzibar Confession\\u201d in \\u201cZanzibar Confession\\u201d" in history.change_message
     RemovalRequest.objects.create(section=post.sections.get(), reason="Mine; take it down please.")
 
     response = superuser_client.post(

@@ -1,5 +1,6 @@
 """Search from every page: published posts and comments only, linking to comment permalinks."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -111,3 +112,18 @@ def test_postgresql_ranks_stemmed_matches_and_uses_the_gin_index_sqlite_matches_
         plan = " ".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
     assert "forum_comment_text_search" in plan
+
+
+def test_snippets_start_and_end_between_words_and_results_are_headed_by_author_and_time(client):
+    filler = "Caseloads keep rising across every region we cover and nobody seems to notice the strain it puts on staff. "
+    text = filler * 3 + "The fundamental problem is recruitment. " + filler * 3
+    post = make_post(title="At Odds With The Evidence")
+    comment = make_comment(post=post, author_name="Netnipper", text=text)
+    html = search(client, "recruitment").content.decode()
+    snippet = re.search(r'<p class="search-snippet small mb-0">(.*?)</p>', html, re.S)[1]
+    words = re.sub(r"</?mark>", "", snippet).strip("…").split()
+    text_words = set(text.split())
+    assert words[0] in text_words and words[-1] in text_words, (words[0], words[-1])  # no "…ntal problem"
+    assert snippet.startswith("…") and snippet.endswith("…") and "<mark>recruitment</mark>" in snippet
+    heading = re.search(r'<a class="search-title" href="[^"]+">([^<]+)</a>', html)[1]
+    assert heading == f"Netnipper at {comment.posted_time_label}, {comment.posted_date_label} on “At Odds With The Evidence”"

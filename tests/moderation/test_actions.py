@@ -184,7 +184,7 @@ def test_the_navigation_counts_waiting_items_for_moderators(moderator_client):
     held_comments(post, 2)
     RemovalRequest.objects.create(comment=make_comment(post=make_post()), reason="Mine")
     page = moderator_client.get("/").content.decode()
-    assert 'title="Items waiting for a decision">3</span>' in page
+    assert '<span class="badge text-bg-warning queue-count">3<span class="visually-hidden"> waiting</span></span>' in page
 
 
 def test_the_thread_offers_moderators_the_actions_that_apply(moderator_client):

@@ -4,9 +4,11 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from forum import services
 from forum.models import Comment, PostSection
 from moderation.models import RemovalRequest
-from tests.factories import make_comment, make_member, make_moderator, make_post
+from moderation.services import comment_moderate
+from tests.factories import make_comment, make_editor, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +63,43 @@ def test_a_logged_in_requester_is_recorded(client):
     assert RemovalRequest.objects.get().requested_by == member
 
 
-def test_every_section_offers_ask_to_remove(client):
+def test_a_piece_sent_in_offers_ask_to_remove(client):
     post = make_post(body="A letter from a reader")
     section = post.sections.get()
+    PostSection.objects.filter(pk=section.pk).update(credit="Pat Q")
     page = client.get(post.get_absolute_url()).content.decode()
     assert f'href="{ask_url(section=section)}"' in page
     client.post(ask_url(section=section), {"reason": "The letter quoted here is mine."})
     assert RemovalRequest.objects.get().section == section
+
+
+def test_the_editors_own_text_offers_ask_to_remove_only_when_they_choose(client):
+    post = make_post(body="What the editors wrote")
+    section = post.sections.get()
+    assert f'href="{ask_url(section=section)}"' not in client.get(post.get_absolute_url()).content.decode()
+    response = client.post(ask_url(section=section), {"reason": "Take it down"})
+    assert response.status_code == 410 and "The editors' own text" in response.content.decode()
+    assert not RemovalRequest.objects.exists()
+    section.offers_removal_requests = True  # the admin's checkbox, saved through the same service
+    services.section_save(section=section, editor=make_editor())
+    assert f'href="{ask_url(section=section)}"' in client.get(post.get_absolute_url()).content.decode()
+    assert client.post(ask_url(section=section), {"reason": "The letter is mine."}).status_code == 302
+
+
+def test_hidden_and_removed_comments_offer_no_ask_to_remove(client):
+    moderator = make_moderator()
+    post = make_post()
+    shown = make_comment(post=post, text="Shown words")
+    hidden = make_comment(post=post, text="Hidden words")
+    comment_moderate(comment=hidden, action="hide", moderator=moderator)
+    removed = make_comment(post=post, text="Removed words")
+    services.comment_remove_by_author(comment=removed)
+    for comment in (shown, hidden, removed):
+        page = client.get(reverse("forum:comment_detail", args=[post.slug, comment.pk])).content.decode()
+        assert (ask_url(comment=comment) in page) == (comment == shown), comment.text
+    response = client.post(ask_url(comment=hidden), {"reason": "Mine"})
+    assert response.status_code == 410 and "Not shown to readers" in response.content.decode()
+    assert not RemovalRequest.objects.exists()
 
 
 def test_a_request_needs_a_reason_and_keeps_what_was_typed(client):
@@ -129,6 +161,7 @@ def test_granting_a_comment_request_erases_it_and_keeps_the_replies(client, mode
 def test_granting_a_section_request_shows_removed_at_authors_request(client, moderator_client):
     post = make_post(body="My private letter")
     section = post.sections.get()
+    PostSection.objects.filter(pk=section.pk).update(credit="Anonymous reader")
     client.post(ask_url(section=section), {"reason": "The letter is mine."})
     decide(moderator_client, "grant", RemovalRequest.objects.get())
     section.refresh_from_db()

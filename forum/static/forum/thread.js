@@ -59,9 +59,10 @@
       }
       var mine = footer.querySelector(".remove-link");
       if (published) footer.prepend(actionLink("reply-link", "comments/" + pk + "/reply/", "Reply"));
-      if (mine) return;
+      // Only words readers can read can be asked off the site or reported: not hidden or held ones.
+      if (mine || !published) return;
       footer.appendChild(actionLink("ask-to-remove-link", thread.dataset.askUrl.replace("/0/", "/" + pk + "/"), "Ask to remove", true));
-      if (published) footer.appendChild(actionLink("report-link", thread.dataset.reportUrl.replace("/0/", "/" + pk + "/"), "Report", true));
+      footer.appendChild(actionLink("report-link", thread.dataset.reportUrl.replace("/0/", "/" + pk + "/"), "Report", true));
     });
   }
   addReaderActions(document);
@@ -81,9 +82,25 @@
     if (choice && event.target.value.trim()) choice.checked = true;
   });
 
-  // Select the whole private removal link at a click, ready to copy.
+  // Select the whole private removal link at a click, ready to copy; a button copies it in one go.
   document.addEventListener("focusin", function (event) {
-    if (event.target.matches("input.removal-link")) event.target.select();
+    if (event.target.matches(".removal-link")) event.target.select();
+  });
+  document.querySelectorAll(".removal-link").forEach(function (field) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-sm btn-outline-secondary copy-removal-link";
+    button.textContent = "Copy the link";
+    button.addEventListener("click", function () {
+      var copied = function () { button.textContent = "Copied"; };
+      field.select();
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(copied, function () { if (document.execCommand("copy")) copied(); });
+      } else if (document.execCommand("copy")) {
+        copied();
+      }
+    });
+    field.after(button);
   });
 
   document.addEventListener("click", function (event) {
