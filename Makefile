@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The Nu Html Checker (the W3C's HTML5 validator) for tests/browser/test_every_page.py: npm's vnu-jar, run with Java.
+VNU_VERSION := 26.9.27
+VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 
 .PHONY: run serve test test-sqlite test-postgres migrate seed bench loadtest clean
 
@@ -11,6 +14,12 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
+
+$(VNU): | $(STAMP)
+	@if command -v npm >/dev/null; then \
+		mkdir -p $(VENV)/vnu && cd $(VENV)/vnu && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+		&& tar xzf vnu-jar-$(VNU_VERSION).tgz && rm vnu-jar-$(VNU_VERSION).tgz; \
+	else echo "npm is not installed: the HTML validity test will be skipped"; fi
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -31,10 +40,10 @@ serve: $(STAMP)
 # stopped by tests/with_services.py.
 test: test-sqlite test-postgres
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(VNU)
 	$(PY) tests/with_services.py --redis -- $(PY) -m pytest
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(VNU)
 	$(PY) tests/with_services.py --postgres --replica --redis-cache -- $(PY) -m pytest
 
 bench: $(STAMP)
