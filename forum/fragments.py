@@ -218,7 +218,7 @@ def thread_changed(post_ids: Iterable[int]) -> None:
         post.update(
             thread_version=F("thread_version") + 1,
             comment_count=shown_count(post_id),
-            latest_comment_at=Subquery(latest_comment_time(post_id)),
+            latest_comment_at=Subquery(latest_comment_time_query(post_id)),
         )
         plan = replan(post_id, thread_version=post.values_list("thread_version", flat=True).get())
         post.update(page_count=plan.page_count)
@@ -233,8 +233,9 @@ def shown_count(post_id: int) -> int:
     return listed.exclude(Exists(under_unlisted)).count()
 
 
-def latest_comment_time(post_id):
-    """When the newest comment readers can read under a post was posted (the home page's "latest activity")."""
+def latest_comment_time_query(post_id: int):
+    """A one-value query: when the newest comment readers can read under a post was posted (the home
+    page's "latest activity")."""
     published = Comment.objects.filter(post_id=post_id, state=Comment.State.PUBLISHED).order_by()
     return published.values("post_id").annotate(newest=Max("created_at")).values("newest")
 

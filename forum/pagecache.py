@@ -26,10 +26,10 @@ import secrets
 import struct
 import threading
 import zlib
-from typing import NamedTuple
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages import get_messages
