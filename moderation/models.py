@@ -7,12 +7,11 @@ comment states themselves live on forum.Comment.
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator
-from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forum.models import Comment, CommentPolicy, Post, PostSection
+from forum.models import Comment, CommentPolicy, Post, PostSection, SettingsRow
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
 
 REASON_MAX_LENGTH = 4000
@@ -22,8 +21,10 @@ LOG_NOTE_MAX_LENGTH = 2000
 REPORT_DETAILS_MAX_LENGTH = 1000
 
 
-class ModerationSettings(models.Model):
+class ModerationSettings(SettingsRow):
     """The site-wide moderation choices, one row, edited in the admin."""
+
+    CACHE_KEY = "moderation:settings"
 
     default_policy = models.CharField(
         max_length=20,
@@ -41,24 +42,6 @@ class ModerationSettings(models.Model):
 
     def __str__(self) -> str:
         return "Moderation settings"
-
-    # Every page reads these; they change rarely, in the admin. Kept in the cache, dropped on save,
-    # and re-read at least every minute (a per-process cache cannot hear another process's save).
-    CACHE_KEY = "moderation:settings"
-    CACHE_SECONDS = 60
-
-    @classmethod
-    def current(cls) -> "ModerationSettings":
-        settings_row = cache.get(cls.CACHE_KEY)
-        if settings_row is None:
-            settings_row, _ = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, settings_row, cls.CACHE_SECONDS)
-        return settings_row
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
-        transaction.on_commit(lambda: cache.delete(self.CACHE_KEY))
 
 
 class RemovalRequestQuerySet(models.QuerySet):
