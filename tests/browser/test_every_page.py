@@ -203,10 +203,12 @@ def test_a_reply_eight_levels_deep_keeps_most_of_a_phone_screen_for_its_words(li
     try:
         page = context.new_page()
         page.goto(live_server.url + world.post.get_absolute_url())
-        box = page.locator(f"#c{world.deepest.pk} > article").bounding_box()
+        depth = page.locator(f"#c{world.deepest.pk}").evaluate("(node) => { let depth = 0; for (let at = node.parentElement; at; at = at.parentElement) if (at.tagName === 'LI') depth++; return depth; }")
+        words = page.locator(f"#c{world.deepest.pk} > article > p").first.bounding_box()
     finally:
         context.close()
-    assert box["width"] >= 0.6 * PHONE["width"], box
+    assert depth == 8
+    assert words["width"] >= 0.6 * PHONE["width"], words
 
 
 def test_screenshots_of_the_thread_queue_and_home_page_at_laptop_and_phone_widths(live_server, browser, artifacts):
