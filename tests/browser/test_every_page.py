@@ -226,3 +226,26 @@ def test_screenshots_of_the_thread_queue_and_home_page_at_laptop_and_phone_width
             finally:
                 context.close()
     assert {path.name for path in artifacts.glob("*-1280.png")} >= {"home-1280.png", "thread-1280.png", "queue-1280.png"}
+
+
+def test_on_a_phone_search_and_account_links_fold_behind_a_menu_that_opens_without_javascript(live_server, browser, artifacts):
+    build_world()
+    for viewport, folded in ((SCREENSHOT_PHONE, True), (LAPTOP, False)):
+        context = browser.new_context(viewport=viewport, java_script_enabled=False)
+        try:
+            page = context.new_page()
+            page.goto(live_server.url + "/")
+            search = page.get_by_role("searchbox", name="Search the forum")
+            assert search.is_visible() != folded
+            assert page.get_by_role("link", name="Log in").is_visible() != folded
+            if folded:
+                header_height = page.locator("header.forum-header").bounding_box()["height"]
+                assert header_height < 80, header_height  # one row: the name and the menu button
+                page.get_by_text("Menu", exact=True).click()
+                assert search.is_visible() and page.get_by_role("link", name="Log in").is_visible()
+                page.screenshot(path=str(artifacts / "menu-open-390.png"))
+                search.fill("winter")
+                search.press("Enter")
+                page.wait_for_url("**/search/?q=winter")
+        finally:
+            context.close()
