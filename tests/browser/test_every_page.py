@@ -51,6 +51,8 @@ def build_world() -> World:
             comment_post(post=post, parent=chain[-1], text=f"Reply at depth {depth}: a longer sentence so the column width shows how the words wrap on a phone.", anon_device=f"device-{depth % 3}")
         )
     deepest = chain[-1]
+    # An edited reply deep down: its "edited" label once pushed a phone's page sideways.
+    comment_edit(comment=chain[4], text=chain[4].text + " (Edited to add: and the nights are worse.)")
     named = comment_post(post=post, text="Speaking as a porter: we walk miles.", author_name="Porter Pete")
     comment_edit(comment=named, text="Speaking as a porter: we walk miles every shift.")
     regretted = comment_post(post=post, text="Something I wish I had not said.", author=member)
