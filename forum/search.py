@@ -117,7 +117,9 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
     ordered = sorted(best, key=lambda pk: (-best[pk][0], -pk))
     return Results(
         posts=[_post_hit(posts[pk], best[pk][1]) for pk in ordered],
-        comments=[_comment_hit(comment, _highlighted(comment.snippet)) for comment in comment_rows],
+        comments=[
+            _comment_hit(comment, _highlighted(_with_ellipses(comment.snippet, comment.text))) for comment in comment_rows
+        ],
         comment_total=total,
     )
 
@@ -166,6 +168,17 @@ def _snippet_around(text: str, words: list[str]) -> str:
         piece += "…"
     pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
     return _highlighted(pattern.sub(lambda match: f"{_START}{match[0]}{_STOP}", piece))
+
+
+def _with_ellipses(marked: str, text: str) -> str:
+    """A headline from PostgreSQL (cut between words, matches marked) with … where it leaves out the text's
+    start or end: ts_headline never says so itself."""
+    shown = " ".join(marked.replace(_START, "").replace(_STOP, "").split())
+    whole = " ".join(text.split())
+    at = whole.find(shown)
+    if not shown or at < 0:
+        return marked
+    return ("…" if at > 0 else "") + marked + ("…" if at + len(shown) < len(whole) else "")
 
 
 def _plain_text(html: str) -> str:
