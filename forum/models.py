@@ -474,6 +474,12 @@ class Comment(MPTTModel):
         return "anonymous"
 
     @property
+    def author_kind_label(self) -> str:
+        return {"member": "a member", "name": "a name typed without an account", "deleted": "a deleted account"}.get(
+            self.author_kind, "anonymous"
+        )
+
+    @property
     def author_label(self) -> str:
         if self.author_id:
             return self.author.handle

@@ -121,6 +121,15 @@ class RemovalRequest(models.Model):
         return self.target.name
 
     @property
+    def asked_by_label(self) -> str:
+        """Who asked, for moderators: a member (saying so when they wrote the comment) or a reader without an account."""
+        if not self.requested_by_id:
+            return "a reader without an account"
+        if self.comment_id and self.requested_by_id == self.comment.author_id:
+            return f"the author, {self.requested_by.handle}"
+        return self.requested_by.handle
+
+    @property
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 

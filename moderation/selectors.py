@@ -36,7 +36,11 @@ def reported_comments() -> QuerySet:
 
 
 def open_removal_requests() -> QuerySet:
-    return RemovalRequest.objects.open().select_related("comment__post", "comment__author", "section__post").oldest_first()
+    return (
+        RemovalRequest.objects.open()
+        .select_related("comment__post", "comment__author", "section__post", "requested_by")
+        .oldest_first()
+    )
 
 
 def waiting_counts() -> dict[str, int]:

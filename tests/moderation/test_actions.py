@@ -287,7 +287,7 @@ def test_the_queue_tabs_and_the_log_run_a_fixed_number_of_queries(moderator_clie
             make_comment(post=post, parent=parent, author_name=f"Poster{number}x")
             reported = make_comment(post=post, author=moderator)
             Report.objects.create(comment=reported, reason="spam", reporter_key=f"reader-{post.pk}-{number}")
-            RemovalRequest.objects.create(comment=reported, reason="Mine")
+            RemovalRequest.objects.create(comment=reported, reason="Mine", requested_by=moderator)  # named in the queue
             RemovalRequest.objects.create(section=post.sections.get(), reason="My letter")
             comment_moderate(comment=make_comment(post=post, author=moderator), action="hide", moderator=moderator)
 
