@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from moderation.admin import ReadOnlyAdmin
+from moderation.admin import ReadOnlyAdmin, SettingsRowAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
 from . import fragments
@@ -38,14 +38,8 @@ class PostSectionInline(admin.StackedInline):
 
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(admin.ModelAdmin):
+class SiteSettingsAdmin(SettingsRowAdmin):
     fields = ("name", "description")
-
-    def has_add_permission(self, request):
-        return not SiteSettings.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Label)

@@ -17,15 +17,19 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(ModerationSettings)
-class ModerationSettingsAdmin(admin.ModelAdmin):
-    fields = ("default_policy", "hold_links_from_unregistered")
+class SettingsRowAdmin(admin.ModelAdmin):
+    """One row of settings (forum.models.SettingsRow): changed, never a second added, never deleted."""
 
     def has_add_permission(self, request):
-        return not ModerationSettings.objects.exists()
+        return not self.model.objects.exists()
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ModerationSettings)
+class ModerationSettingsAdmin(SettingsRowAdmin):
+    fields = ("default_policy", "hold_links_from_unregistered")
 
 
 @admin.register(RemovalRequest)
