@@ -12,10 +12,6 @@ from django.utils.feedgenerator import Atom1Feed
 from .models import Comment, Label, Post, SiteSettings
 from .params import strip_control_characters
 
-def _site():
-    """The name and description set in the admin (forum.models.SiteSettings)."""
-    return SiteSettings.current()
-
 
 def _xml_safe(value):
     return strip_control_characters(value) if isinstance(value, str) else value
@@ -38,10 +34,10 @@ class _AtomFeed(Feed):
 
 class LatestPostsFeed(_AtomFeed):
     def title(self):
-        return f"{_site().name}: new posts"
+        return f"{SiteSettings.current().name}: new posts"
 
     def subtitle(self):
-        return _site().description
+        return SiteSettings.current().description
 
     def link(self):
         return reverse("forum:post_list")
@@ -82,7 +78,7 @@ class LabelPostsFeed(LatestPostsFeed):
         return get_object_or_404(Label, slug=slug)
 
     def title(self, label):
-        return f"{_site().name}: posts labelled “{label.name}”"
+        return f"{SiteSettings.current().name}: posts labelled “{label.name}”"
 
     def subtitle(self, label):
         return f"New posts under the label “{label.name}”."
@@ -96,7 +92,7 @@ class LabelPostsFeed(LatestPostsFeed):
 
 class RecentCommentsFeed(_AtomFeed):
     def title(self):
-        return f"{_site().name}: recent comments"
+        return f"{SiteSettings.current().name}: recent comments"
 
     subtitle = "The newest comments on every post."
 
@@ -142,7 +138,7 @@ class PostCommentsFeed(RecentCommentsFeed):
         return f"Comments on “{post.title}”"
 
     def subtitle(self, post):
-        return f"{_site().name}: the newest comments on this post."
+        return f"{SiteSettings.current().name}: the newest comments on this post."
 
     def link(self, post):
         return post.get_absolute_url()

@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import datetime, timedelta
-from html import unescape
 
 from django.conf import settings
 from django.core.cache import cache
@@ -12,7 +11,6 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
@@ -20,7 +18,7 @@ from mptt.querysets import TreeQuerySet
 from .identity import removal_key_matches
 from .params import refuse_control_characters, refuse_control_characters_in_line
 from .references import count_reference_links, finish_links, minute_of_day, unlinked
-from .sanitiser import post_html_to_html, text_to_html
+from .sanitiser import plain_text, post_html_to_html, text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
 SECTION_MAX_LENGTH = 100_000
@@ -32,7 +30,6 @@ OPENING_WORDS = 45
 OPENING_CHARACTERS = 280
 # What readers see where words were taken down at their author's request, as on the blog.
 REMOVED_AT_AUTHORS_REQUEST_TEXT = "Removed at author's request."
-
 
 
 def opening_of(text: str, *, words: int, characters: int) -> str:
@@ -242,7 +239,7 @@ class PostSection(models.Model):
 
     @property
     def plain_text(self) -> str:
-        return unescape(strip_tags(self.body_html))
+        return plain_text(self.body_html)
 
     @property
     def takes_removal_requests(self) -> bool:

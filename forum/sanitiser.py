@@ -16,6 +16,7 @@ import re
 from urllib.parse import urlsplit
 
 import bleach
+from django.utils.html import strip_tags
 from bleach.linkifier import Linker
 
 ALLOWED_TAGS = frozenset({"b", "i", "em", "strong", "a", "blockquote"})
@@ -117,3 +118,8 @@ def post_html_to_html(html: str) -> str:
     if not html.strip():
         return ""
     return _post_cleaner.clean(_CODE_ELEMENTS.sub("", html)).strip()
+
+
+def plain_text(markup: str) -> str:
+    """The words of stored HTML without its tags, entities decoded: for excerpts, snippets and descriptions."""
+    return html.unescape(strip_tags(markup))

@@ -11,16 +11,16 @@ filtered out, and removed ones have no text left to find.
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from html import escape, unescape
+from html import escape
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.urls import reverse
-from django.utils.html import strip_tags
 
 from .models import Comment, Post, PostSection
 from .params import has_control_characters
+from .sanitiser import plain_text
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -112,7 +112,7 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
     best: dict[int, tuple[float, str]] = {pk: (1.0, "") for pk in titles}
     for post_id, rank, snippet in sections:
         current_rank, current_snippet = best.get(post_id, (0.0, ""))
-        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(_plain_text(snippet)))
+        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(plain_text(snippet)))
     posts = Post.objects.in_bulk(list(best))
     ordered = sorted(best, key=lambda pk: (-best[pk][0], -pk))
     return Results(
@@ -139,7 +139,8 @@ def _word_search(query: str, offset: int, limit: int) -> Results:
     comment_rows = list(comments.newest_first()[offset : offset + limit])
     best: dict[int, str] = {}
     for section in sections.order_by("-post__published_on", "position")[: settings.FORUM_SEARCH_POST_RESULTS]:
-        best.setdefault(section.post_id, _snippet_around(_plain_text(section.body), words))
+        # Imported posts keep their HTML in `body`: search its words, not its tags.
+        best.setdefault(section.post_id, _snippet_around(plain_text(section.body), words))
     for pk in titles.values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]:
         best.setdefault(pk, "")
     posts = Post.objects.in_bulk(list(best))
@@ -179,11 +180,6 @@ def _with_ellipses(marked: str, text: str) -> str:
     if not shown or at < 0:
         return marked
     return ("…" if at > 0 else "") + marked + ("…" if at + len(shown) < len(whole) else "")
-
-
-def _plain_text(html: str) -> str:
-    """A section's words without its markup: imported posts keep their HTML in `body`."""
-    return unescape(strip_tags(html))
 
 
 def _highlighted(marked_text: str) -> str:

@@ -31,8 +31,9 @@ def errors(pages: dict[str, str]) -> dict[str, list[str]]:
             path = Path(folder) / f"page{number}.html"
             path.write_text(html, encoding="utf-8")
             names[path.name] = name
+        paths = [str(Path(folder) / file_name) for file_name in names]
         result = subprocess.run(
-            ["java", "-Xss4m", "-jar", str(JAR), "--format", "json", "--exit-zero-always", *sorted(str(Path(folder) / p) for p in os.listdir(folder))],
+            ["java", "-Xss4m", "-jar", str(JAR), "--format", "json", "--exit-zero-always", *paths],
             capture_output=True,
             text=True,
             timeout=300,

@@ -113,8 +113,8 @@ def signed_in(browser, base_url: str, who: str, viewport: dict):
         page.goto(f"{base_url}{reverse('accounts:login')}")
         page.get_by_label("Handle").fill(handle)
         page.get_by_label("Password").fill(PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state("load")
+        with page.expect_navigation():  # the session cookie is set once the login has answered
+            page.get_by_role("button", name="Log in").click()
         page.close()
     return context
 
@@ -128,8 +128,7 @@ def walk(browser, base_url: str, world: World, viewport: dict, visit) -> dict[st
             if who not in contexts:
                 contexts[who] = signed_in(browser, base_url, who, viewport)
             page = contexts[who].new_page()
-            response = page.goto(base_url + path)
-            page.wait_for_load_state("load")
+            response = page.goto(base_url + path)  # waits for "load"
             result = visit(page, response)
             if result:
                 found[name] = result
