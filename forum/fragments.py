@@ -22,23 +22,34 @@ from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
+from moderation.models import ModerationLogEntry
+
 from . import references
 from .models import Comment, Post
 from .paging import replan
 
 # Raise when the markup below changes: stored fragments are then rebuilt (manage.py rebuild_fragments,
-# or as pages read them).
-FRAGMENT_VERSION = 1
+# or as pages read them). 2: tombstones say which decision and why; tooltips quote plain words.
+FRAGMENT_VERSION = 2
 BATCH = 500
 
-def render(comment: Comment, *, describe, replied_by: list[Comment], for_moderator: bool = False) -> str:
+
+def render(
+    comment: Comment,
+    *,
+    describe,
+    replied_by: list[Comment],
+    for_moderator: bool = False,
+    decision: ModerationLogEntry | None = None,
+) -> str:
     """One comment's <article> opening, header and words, without the closing tag (forum.thread adds actions).
 
     Lean on purpose (a page holds hundreds): short classes, unquoted
     attributes where HTML allows them, styled by position in forum.css.
     `describe(pk, candidates)` gives (href, title) for a reference link, or
     None when readers cannot see its target. `for_moderator` shows a hidden
-    comment's words, marked, instead of its tombstone.
+    comment's words, marked, instead of its tombstone. `decision` is the
+    moderation log's entry that left the tombstone, if any (`decisions_for`).
     """
     shows_words = comment.shows_text or (for_moderator and comment.state == Comment.State.HIDDEN)
     # The article's class tells thread.js what a comment offers: none is a published comment.
@@ -64,7 +75,7 @@ def render(comment: Comment, *, describe, replied_by: list[Comment], for_moderat
     if shows_words:
         parts.append(references.finish_links(comment.html, describe))
     else:
-        parts.append(f"<p class=ts>{escape(comment.tombstone_text)}</p>")
+        parts.append(tombstone_html(comment, decision))
     if replied_by:
         links = ", ".join(f"<a href=#c{reply.pk}>{escape(backlink_label(reply))}</a>" for reply in replied_by)
         parts.append(f"<p class=rb>Replied to by {links}</p>")
@@ -84,13 +95,38 @@ def _author(comment: Comment) -> str:
     return f"<b class={'ad' if kind == 'deleted' else 'aa'}>{label}</b>"
 
 
-def reference_title(target: Comment, candidates: int) -> str:
+def tombstone_text(comment: Comment, decision: ModerationLogEntry | None) -> str:
+    """What readers read where a comment's words were: what happened, and the public reason given.
+
+    The decision on the log says more than the state: an automatic hide is the
+    readers' reports, not a moderator. Never the moderators' private note."""
+    text = (decision.tombstone_text if decision else "") or comment.tombstone_text
+    if decision is not None and decision.reason and decision.explains_tombstone:
+        text = f"{text} Reason: {decision.reason}"
+    return text
+
+
+def tombstone_html(comment: Comment, decision: ModerationLogEntry | None) -> str:
+    """The tombstone, with a link to the decision's entry in the public log when someone decided."""
+    text = escape(tombstone_text(comment, decision))
+    if decision is not None and decision.explains_tombstone:
+        text += f" <a href={reverse('moderation:log_entry', args=[decision.pk])}>In the moderation log</a>"
+    return f"<p class=ts>{text}</p>"
+
+
+def decisions_for(comments: Iterable[Comment]) -> dict[int, ModerationLogEntry]:
+    """The decision behind each of these comments' tombstones (one query, only when some show one)."""
+    tombstoned = [c.pk for c in comments if c.state == Comment.State.HIDDEN or c.is_gone]
+    return ModerationLogEntry.objects.latest_tombstone_decisions(tombstoned) if tombstoned else {}
+
+
+def reference_title(target: Comment, candidates: int, decision: ModerationLogEntry | None = None) -> str:
     """The tooltip of a link to a comment: who, when and the first words, never words readers cannot see."""
     when = f" at {target.posted_time_label}" if target.posted_at else ""
     if target.shows_text and not target.is_pending:
         summary = f"{target.author_label}{when}: “{target.first_words}”"
     else:
-        summary = f"A comment{when}: {target.tombstone_text}"
+        summary = f"A comment{when}: {tombstone_text(target, decision)}"
     if candidates > 1:
         return f"The latest of {candidates} earlier comments posted{when}. {summary}"
     return summary
@@ -184,15 +220,20 @@ def _rendered(comments: list[Comment]) -> dict[int, str]:
         if source is not None and source.state == Comment.State.PUBLISHED:
             replied_by.setdefault(target_id, {})[source_id] = source
 
+    decisions = decisions_for(known.values())
+
     def describe(pk: int, candidates: int):
         target = known.get(pk)
         if target is None or target.state in Comment.UNLISTED_STATES:
             return None
-        return f"#c{pk}", reference_title(target, candidates)
+        return f"#c{pk}", reference_title(target, candidates, decisions.get(pk))
 
     return {
         comment.pk: render(
-            comment, describe=describe, replied_by=[reply for _, reply in sorted(replied_by.get(comment.pk, {}).items())]
+            comment,
+            describe=describe,
+            replied_by=[reply for _, reply in sorted(replied_by.get(comment.pk, {}).items())],
+            decision=decisions.get(comment.pk),
         )
         for comment in comments
     }

@@ -314,19 +314,32 @@ class Comment(MPTTModel):
         REMOVED_BY_MODERATOR = "removed_by_moderator", "Removed by a moderator"
         REMOVED_AT_AUTHORS_REQUEST = "removed_at_request", "Removed at the author's request"
         REJECTED = "rejected", "Rejected by a moderator"
+        # Spam and worse: no tombstone, not counted (one with replies keeps a tombstone over them instead).
+        PURGED = "purged", "Purged by a moderator"
+        # Deleted on the old blog; the archive does not say by whom.
+        REMOVED_BEFORE_IMPORT = "removed_before_import", "Removed before the archive was imported"
 
     # States whose words are erased from the database.
     GONE_STATES = frozenset(
-        {State.REMOVED_BY_AUTHOR, State.REMOVED_BY_MODERATOR, State.REMOVED_AT_AUTHORS_REQUEST, State.REJECTED}
+        {
+            State.REMOVED_BY_AUTHOR,
+            State.REMOVED_BY_MODERATOR,
+            State.REMOVED_AT_AUTHORS_REQUEST,
+            State.REJECTED,
+            State.PURGED,
+            State.REMOVED_BEFORE_IMPORT,
+        }
     )
     # States readers never see, not even as a tombstone; replies below them are hidden too.
-    UNLISTED_STATES = frozenset({State.PENDING, State.REJECTED})
+    UNLISTED_STATES = frozenset({State.PENDING, State.REJECTED, State.PURGED})
     EDITABLE_STATES = frozenset({State.PUBLISHED, State.PENDING})
+    # Where the words were, when no decision in the moderation log says more (forum.fragments.tombstone).
     TOMBSTONES = {
         State.HIDDEN: "This comment has been hidden by a moderator.",
         State.REMOVED_BY_AUTHOR: "This comment has been removed by the author.",
         State.REMOVED_BY_MODERATOR: "This comment has been removed by a moderator.",
         State.REMOVED_AT_AUTHORS_REQUEST: REMOVED_AT_AUTHORS_REQUEST_TEXT,
+        State.REMOVED_BEFORE_IMPORT: "Removed before this archive was imported.",
     }
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
@@ -506,8 +519,8 @@ class Comment(MPTTModel):
 
     @property
     def first_words(self) -> str:
-        """The opening of the comment, for tooltips and emails that point at it."""
-        return opening_of(self.text, words=EXCERPT_WORDS, characters=EXCERPT_CHARACTERS)
+        """The opening of the comment as plain words (no tags as typed), for tooltips and emails that point at it."""
+        return opening_of(plain_text(self.html), words=EXCERPT_WORDS, characters=EXCERPT_CHARACTERS)
 
     @property
     def html_without_reference_links(self) -> str:

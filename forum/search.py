@@ -3,9 +3,11 @@
 On PostgreSQL: full-text search (stemmed English, web-search syntax such as
 "quoted phrases" and -minus), ranked, with highlighted snippets, served by
 GIN indexes on the same expressions (migration forum 0005). Elsewhere (SQLite
-in development): every word must appear, newest first, with the words
-highlighted. Only published words are searched: hidden and held comments are
-filtered out, and removed ones have no text left to find.
+in development): the same syntax read by `parse_terms`, unstemmed: every word
+and every "quoted phrase" (its words in that order) must appear, a -word must
+not; newest first, with the matches highlighted. Only published words are
+searched: hidden and held comments are filtered out, and removed ones have no
+text left to find.
 """
 
 import re
@@ -44,6 +46,35 @@ class Hit:
 
 
 @dataclass
+class Terms:
+    """A query as the reader wrote it: what must appear (a word, or a quoted phrase's words in order) and what must not."""
+
+    required: list[list[str]]
+    excluded: list[str]
+
+    @property
+    def patterns(self) -> list[str]:
+        """A regular expression for each required term: a phrase's words with any spacing between them."""
+        return [r"\s+".join(re.escape(word) for word in words) for words in self.required]
+
+
+def parse_terms(query: str) -> Terms:
+    """Words, "quoted phrases" (a quote left open runs to the end) and -exclusions, at most MAX_TERMS of each."""
+    required, excluded = [], []
+    for number, part in enumerate(query.split('"')):
+        if number % 2:
+            if part.split():
+                required.append(part.split())
+            continue
+        for token in part.split():
+            if token.startswith("-") and len(token) > 1:
+                excluded.append(token[1:])
+            else:
+                required.append([token])
+    return Terms(required=required[:MAX_TERMS], excluded=excluded[:MAX_TERMS])
+
+
+@dataclass
 class Results:
     posts: list[Hit]
     comments: list[Hit]
@@ -55,14 +86,16 @@ def search(query: str, *, comment_offset: int = 0, comment_limit: int | None = N
     if has_control_characters(query, multiline=False):
         raise SearchError("The search contains control characters (such as a NUL byte). Remove them and search again.")
     query = " ".join(query.split())
-    if not query:
-        raise SearchError("Type a word or two to search for.")
     if len(query) > MAX_QUERY_LENGTH:
         raise SearchError(f"Search for at most {MAX_QUERY_LENGTH} characters (this has {len(query)}).")
+    terms = parse_terms(query)
+    # Quotes and dashes alone ('"', "-") are no search: ask for words rather than list everything.
+    if not any(re.search(r"\w", word) for words in terms.required for word in words):
+        raise SearchError("Type a word or two to search for.")
     comment_limit = comment_limit or settings.FORUM_SEARCH_RESULTS_PER_PAGE
     if connection.vendor == "postgresql":
         return _full_text_search(query, comment_offset, comment_limit)
-    return _word_search(query, comment_offset, comment_limit)
+    return _word_search(terms, comment_offset, comment_limit)
 
 
 def _searchable_comments():
@@ -124,39 +157,43 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
     )
 
 
-def _word_search(query: str, offset: int, limit: int) -> Results:
-    """Every word must appear somewhere (case-insensitive); good enough for a development database."""
-    words = [word.strip('"') for word in query.split()][:MAX_TERMS]
-    words = [word for word in words if word]
+def _word_search(terms: Terms, offset: int, limit: int) -> Results:
+    """Every word and phrase must appear (case-insensitive), no excluded word may; for a development database."""
     comments = _searchable_comments()
     sections = _searchable_sections()
     titles = Post.objects.published()
-    for word in words:
-        comments = comments.filter(text__icontains=word)
-        sections = sections.filter(body__icontains=word)
-        titles = titles.filter(title__icontains=word)
+    for words, pattern in zip(terms.required, terms.patterns, strict=True):
+        # A word is a LIKE; a phrase a regular expression (Django gives SQLite Python's), words in order.
+        lookup, value = ("icontains", words[0]) if len(words) == 1 else ("iregex", pattern)
+        comments = comments.filter(**{f"text__{lookup}": value})
+        sections = sections.filter(**{f"body__{lookup}": value})
+        titles = titles.filter(**{f"title__{lookup}": value})
+    for word in terms.excluded:
+        comments = comments.exclude(text__icontains=word)
+        sections = sections.exclude(body__icontains=word)
+        titles = titles.exclude(title__icontains=word)
     total = comments.count()
     comment_rows = list(comments.newest_first()[offset : offset + limit])
     best: dict[int, str] = {}
     for section in sections.order_by("-post__published_on", "position")[: settings.FORUM_SEARCH_POST_RESULTS]:
         # Imported posts keep their HTML in `body`: search its words, not its tags.
-        best.setdefault(section.post_id, _snippet_around(plain_text(section.body), words))
+        best.setdefault(section.post_id, _snippet_around(plain_text(section.body), terms.patterns))
     for pk in titles.values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]:
         best.setdefault(pk, "")
     posts = Post.objects.in_bulk(list(best))
     ordered = sorted(best, key=lambda pk: (posts[pk].published_on, pk), reverse=True)
     return Results(
         posts=[_post_hit(posts[pk], best[pk]) for pk in ordered],
-        comments=[_comment_hit(comment, _snippet_around(comment.text, words)) for comment in comment_rows],
+        comments=[_comment_hit(comment, _snippet_around(comment.text, terms.patterns)) for comment in comment_rows],
         comment_total=total,
     )
 
 
-def _snippet_around(text: str, words: list[str]) -> str:
-    """A stretch of text round the first matched word, cut between words, matched words marked."""
-    lowered = text.lower()
-    positions = [lowered.find(word.lower()) for word in words if word.lower() in lowered]
-    start = max(0, min(positions, default=0) - SNIPPET_CHARACTERS // 3)
+def _snippet_around(text: str, patterns: list[str]) -> str:
+    """A stretch of text round the first match, cut between words, the matches (`Terms.patterns`) marked."""
+    pattern = re.compile("|".join(patterns), re.IGNORECASE)
+    first = pattern.search(text)
+    start = max(0, (first.start() if first else 0) - SNIPPET_CHARACTERS // 3)
     while start > 0 and not text[start - 1].isspace():
         start -= 1
     end = start + SNIPPET_CHARACTERS
@@ -167,7 +204,6 @@ def _snippet_around(text: str, words: list[str]) -> str:
         piece = "…" + piece
     if end < len(text) and text[end:].strip():
         piece += "…"
-    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
     return _highlighted(pattern.sub(lambda match: f"{_START}{match[0]}{_STOP}", piece))
 
 

@@ -263,6 +263,13 @@ class ModerationLogEntryQuerySet(models.QuerySet):
             | Q(post__published_on__lte=today)
         )
 
+    def latest_tombstone_decisions(self, comment_ids: list[int]) -> dict[int, "ModerationLogEntry"]:
+        """comment id -> the latest decision that left the comment hidden or gone, for its tombstone."""
+        rows = self.filter(comment_id__in=comment_ids, action__in=ModerationLogEntry.TOMBSTONE_ACTIONS).order_by(
+            "comment_id", "created_at", "pk"
+        )
+        return {entry.comment_id: entry for entry in rows}
+
 
 class ModerationLogEntry(models.Model):
     """One decision, written with the action in the same transaction, never edited afterwards."""
@@ -273,6 +280,7 @@ class ModerationLogEntry(models.Model):
         HIDE = "hide", "Hidden by a moderator"
         UNHIDE = "unhide", "Unhidden"
         REMOVE = "remove", "Removed by a moderator"
+        PURGE = "purge", "Purged by a moderator"
         DISMISS_REPORTS = "dismiss_reports", "Reports dismissed"
         HIDE_AFTER_REPORTS = "hide_after_reports", "Hidden after readers' reports"
         REMOVE_BY_AUTHOR = "remove_by_author", "Removed by the author"
@@ -304,6 +312,15 @@ class ModerationLogEntry(models.Model):
         help_text="For moderators only; never on the public log.",
     )
 
+    # Decisions that leave a tombstone (or nothing) where a comment's words were.
+    TOMBSTONE_ACTIONS = frozenset(
+        {Action.HIDE, Action.HIDE_AFTER_REPORTS, Action.REMOVE, Action.PURGE, Action.REMOVE_BY_AUTHOR, Action.GRANT_REMOVAL_REQUEST}
+    )
+    # What readers read in the comment's place when the decision says more than the comment's state.
+    TOMBSTONES = {
+        Action.HIDE_AFTER_REPORTS: "This comment has been hidden after readers' reports.",
+    }
+
     objects = ModerationLogEntryQuerySet.as_manager()
 
     class Meta:
@@ -334,6 +351,15 @@ class ModerationLogEntry(models.Model):
         super().save(*args, **kwargs)
 
     @property
+    def tombstone_text(self) -> str:
+        return self.TOMBSTONES.get(self.action, "")
+
+    @property
+    def explains_tombstone(self) -> bool:
+        """Someone other than the author decided: the tombstone gives the reason and links to this entry."""
+        return self.action != self.Action.REMOVE_BY_AUTHOR
+
+    @property
     def about_post(self) -> Post | None:
         if self.comment_id:
             return self.comment.post
@@ -343,6 +369,9 @@ class ModerationLogEntry(models.Model):
 
     @property
     def target_url(self) -> str:
+        """Where the thing decided on is shown: nowhere for a comment readers cannot see (held, rejected, purged)."""
+        if self.comment_id and self.comment.state in Comment.UNLISTED_STATES:
+            return ""
         target = self.comment or self.section or self.post
         return target.get_absolute_url() if target else ""
 

@@ -59,10 +59,17 @@ class CommentTransition:
     from_states: frozenset
     to_state: str | None  # None: the state stays (dismissing reports)
     needs_open_reports: bool = False
+    # The state it leaves instead when replies stand under the comment: they keep a tombstone over them.
+    to_state_over_replies: str | None = None
 
     @property
     def erases(self) -> bool:
         return self.to_state in Comment.GONE_STATES
+
+    def state_for(self, comment: Comment) -> str | None:
+        if self.to_state_over_replies and _has_replies_to_keep(comment):
+            return self.to_state_over_replies
+        return self.to_state
 
 
 # The one table of what moderators may do to a comment in which state.
@@ -74,10 +81,20 @@ COMMENT_TRANSITIONS = {
     Action.REMOVE: CommentTransition(
         "Remove", frozenset({State.PUBLISHED, State.HIDDEN}), State.REMOVED_BY_MODERATOR
     ),
+    # Spam and worse: no tombstone and nothing in the count, unless replies need one over them.
+    Action.PURGE: CommentTransition(
+        "Purge", frozenset({State.PUBLISHED, State.HIDDEN}), State.PURGED, to_state_over_replies=State.REMOVED_BY_MODERATOR
+    ),
     Action.DISMISS_REPORTS: CommentTransition(
         "Dismiss reports", frozenset({State.PUBLISHED, State.HIDDEN}), None, needs_open_reports=True
     ),
 }
+
+
+def _has_replies_to_keep(comment: Comment) -> bool:
+    """Replies readers see under the comment, or may once they are approved."""
+    below = Comment.objects.filter(tree_id=comment.tree_id, lft__gt=comment.lft, rght__lt=comment.rght)
+    return below.exclude(state__in={State.REJECTED, State.PURGED}).exists()
 
 
 def actions_allowed(comment: Comment, *, has_open_reports: bool = False) -> list[tuple[str, str]]:
@@ -115,14 +132,21 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
             raise ValidationError(f"Comment {current.pk} has no open reports to dismiss.")
         if transition.erases:
             erase_comments(
-                comment_ids=[current.pk], state=transition.to_state, action=action, moderator=moderator, reason=reason, note=note
+                comment_ids=[current.pk],
+                state=transition.state_for(current),
+                action=action,
+                moderator=moderator,
+                reason=reason,
+                note=note,
             )
         else:
             if transition.to_state:
                 Comment.objects.filter(pk=current.pk).update(state=transition.to_state)
-                fragments.refresh(fragments.affected_by([current.pk]))
             resolve_open_reports(comment_ids=[current.pk], moderator=moderator)
+            # Logged before the fragments are rebuilt: the tombstone names this decision.
             log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
+            if transition.to_state:
+                fragments.refresh(fragments.affected_by([current.pk]))
         current.refresh_from_db()
         if action == ModerationLogEntry.Action.APPROVE:
             notifications.comment_published(current)
@@ -139,7 +163,7 @@ def erase_comments(
     twice. Returns the ids erased now.
     """
     with transaction.atomic():
-        erased = _erase(comment_ids, state=state, moderator=moderator)
+        erased, shown_by = _erase(comment_ids, state=state, moderator=moderator)
         if erased:
             entries = [
                 ModerationLogEntry(
@@ -153,6 +177,7 @@ def erase_comments(
             ]
             entries[0].full_clean(exclude=["comment"])
             ModerationLogEntry.objects.bulk_create(entries)
+            fragments.refresh(shown_by)
     return erased
 
 
@@ -163,7 +188,9 @@ def resolve_open_reports(*, comment_ids: list[int], moderator=None) -> int:
     )
 
 
-def _erase(comment_ids: list[int], *, state: str, moderator) -> list[int]:
+def _erase(comment_ids: list[int], *, state: str, moderator) -> tuple[list[int], set[int]]:
+    """Erase the comments still up and close their reports; returns the ids erased and the comments
+    showing them, whose fragments the caller rebuilds once the decision is logged (tombstones name it)."""
     # Locked and re-read, so two removals at once erase and log a comment once.
     live = list(
         Comment.objects.select_for_update()
@@ -175,9 +202,8 @@ def _erase(comment_ids: list[int], *, state: str, moderator) -> list[int]:
     # Taken before the erasure drops their links: the comments that show these ones.
     shown_by = fragments.affected_by(live)
     Comment.objects.filter(pk__in=live).erase(state=state)
-    fragments.refresh(shown_by)
     resolve_open_reports(comment_ids=live, moderator=moderator)
-    return live
+    return live, shown_by
 
 
 def report_create(
@@ -210,8 +236,8 @@ def report_create(
         people = Report.objects.open().filter(comment=current).values("origin_key").distinct().count()
         if current.state == State.PUBLISHED and people >= settings.FORUM_REPORTS_TO_HIDE:
             Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
-            fragments.refresh(fragments.affected_by([current.pk]))
             log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports from {people} people")
+            fragments.refresh(fragments.affected_by([current.pk]))
     return report
 
 
@@ -240,11 +266,14 @@ def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "
     """Erase what was asked for; readers then see "Removed at author's request." in its place."""
     with transaction.atomic():
         current = _lock_open(request)
+        shown_by = set()
         if current.comment_id:
-            _erase([current.comment_id], state=State.REMOVED_AT_AUTHORS_REQUEST, moderator=moderator)
+            _, shown_by = _erase([current.comment_id], state=State.REMOVED_AT_AUTHORS_REQUEST, moderator=moderator)
         else:
             _erase_section(current.section_id)
-        return _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
+        decided = _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
+        fragments.refresh(shown_by)
+        return decided
 
 
 def section_remove_at_authors_request(*, section: PostSection, moderator, reason: str = "", note: str = "") -> PostSection:

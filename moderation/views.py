@@ -35,6 +35,7 @@ ACTION_KEYS = {
     Action.HIDE: "h",
     Action.UNHIDE: "u",
     Action.REMOVE: "x",
+    Action.PURGE: "p",
     Action.DISMISS_REPORTS: "d",
     Action.GRANT_REMOVAL_REQUEST: "g",
     Action.DECLINE_REMOVAL_REQUEST: "n",
@@ -44,7 +45,7 @@ REQUEST_ACTIONS = [
     (Action.GRANT_REMOVAL_REQUEST, "Grant: remove it"),
 ]
 # Actions that erase words: never the first button, and styled as the danger they are.
-DESTRUCTIVE_ACTIONS = {Action.REJECT, Action.REMOVE, Action.GRANT_REMOVAL_REQUEST}
+DESTRUCTIVE_ACTIONS = {Action.REJECT, Action.REMOVE, Action.PURGE, Action.GRANT_REMOVAL_REQUEST}
 
 
 @require_http_methods(["GET"])
@@ -212,13 +213,26 @@ def moderation_log(request):
     Moderators also see who acted, their private notes, and bans.
     """
     is_moderator = request.user.has_perm(MODERATE)
+    page = Paginator(_log_entries(is_moderator).newest_first(), settings.FORUM_LOG_PAGE_SIZE).get_page(
+        page_number(request.GET.get("page"))
+    )
+    return render(request, "moderation/log.html", {"page": page, "is_moderator": is_moderator})
+
+
+@require_http_methods(["GET"])
+def log_entry(request, pk):
+    """Anyone: one decision on the log, as a tombstone links to it; moderators also see bans and notes."""
+    is_moderator = request.user.has_perm(MODERATE)
+    entry = get_object_or_404(_log_entries(is_moderator), pk=pk)
+    return render(request, "moderation/log_entry.html", {"entry": entry, "is_moderator": is_moderator})
+
+
+def _log_entries(is_moderator: bool):
+    """The log entries this reader may see: moderators all of them, everyone else the public ones."""
     entries = ModerationLogEntry.objects.select_related(
         "moderator", "comment__post", "comment__author", "section__post", "post", "ban__user"
-    ).newest_first()
-    if not is_moderator:
-        entries = entries.public()
-    page = Paginator(entries, settings.FORUM_LOG_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
-    return render(request, "moderation/log.html", {"page": page, "is_moderator": is_moderator})
+    )
+    return entries if is_moderator else entries.public()
 
 
 @require_http_methods(["GET", "POST"])
@@ -307,7 +321,7 @@ def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
 def _bulk_actions(tab: str) -> list[tuple[str, str]]:
     if tab == "requests":
         return REQUEST_ACTIONS
-    actions = (Action.APPROVE, Action.REJECT) if tab == "held" else (Action.DISMISS_REPORTS, Action.HIDE, Action.REMOVE)
+    actions = (Action.APPROVE, Action.REJECT) if tab == "held" else (Action.DISMISS_REPORTS, Action.HIDE, Action.REMOVE, Action.PURGE)
     return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
 
 

@@ -66,9 +66,10 @@ COMMENT_STATUSES = {
     "PENDING_MODERATION": Comment.State.PENDING,
     "SPAM": Comment.State.REJECTED,
     "SPAM_COMMENT": Comment.State.REJECTED,
-    "GHOSTED_COMMENT": Comment.State.REMOVED_BY_AUTHOR,
-    "DELETED": Comment.State.REMOVED_BY_AUTHOR,
-    "SOFT_TRASHED": Comment.State.REMOVED_BY_AUTHOR,
+    # Takeout says a comment was deleted, not by whom.
+    "GHOSTED_COMMENT": Comment.State.REMOVED_BEFORE_IMPORT,
+    "DELETED": Comment.State.REMOVED_BEFORE_IMPORT,
+    "SOFT_TRASHED": Comment.State.REMOVED_BEFORE_IMPORT,
 }
 
 
@@ -255,7 +256,8 @@ def _classic_entry(element):
         state = Comment.State.PUBLISHED
         if properties.get("blogger.contentRemoved", "").lower() == "true":
             removed_text = " ".join(text(element.find(f"{ATOM}content")).split()).lower()
-            state = _REMOVED_TEXTS.get(removed_text, Comment.State.REMOVED_BY_AUTHOR)
+            # The backup keeps Blogger's own words, which say who removed it; without them nobody is named.
+            state = _REMOVED_TEXTS.get(removed_text, Comment.State.REMOVED_BEFORE_IMPORT)
         author = element.find(f"{ATOM}author")
         name = text(author.find(f"{ATOM}name")).strip() if author is not None else ""
         url = text(author.find(f"{ATOM}uri")).strip() if author is not None else ""

@@ -66,7 +66,7 @@ def _post(element) -> ImportedComment:
     if _flag(element, "isSpam", key):
         state = Comment.State.REJECTED
     elif _flag(element, "isDeleted", key):
-        state = Comment.State.REMOVED_BY_MODERATOR
+        state = Comment.State.REMOVED_BEFORE_IMPORT  # by its author or a moderator: Disqus does not say
     else:
         state = Comment.State.PUBLISHED
     gone = state in Comment.GONE_STATES

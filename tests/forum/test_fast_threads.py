@@ -136,7 +136,7 @@ def _readers_report(t):
         Client(REMOTE_ADDR=f"192.0.2.{number + 1}").post(
             reverse("moderation:report_comment", args=[t["first"].pk]), {"reason": "spam"}
         )
-    return ["This comment has been hidden by a moderator."], ["Original words of the member."]
+    return ["This comment has been hidden after readers&#x27; reports."], ["Original words of the member."]
 
 
 def _request_granted(t):

@@ -127,3 +127,31 @@ def test_snippets_start_and_end_between_words_and_results_are_headed_by_author_a
     assert snippet.startswith("…") and snippet.endswith("…") and "<mark>recruitment</mark>" in snippet
     heading = re.search(r'<a class="search-title" href="[^"]+">([^<]+)</a>', html)[1]
     assert heading == f"Netnipper at {comment.posted_time_label}, {comment.posted_date_label} on “At Odds With The Evidence”"
+
+
+def test_quotes_match_a_phrase_in_its_order_and_a_minus_leaves_a_word_out_on_either_database(client):
+    post = make_post()
+    in_order = make_comment(post=post, text="We need more reflective\npractice in supervision.")
+    make_comment(post=post, text="Practice is never reflective here.")
+    excluded = make_comment(post=post, text="Reflective practice, says the inspectorate.")
+
+    def found(query) -> set[int]:
+        html = search(client, query).content.decode()
+        return {int(pk) for pk in re.findall(r"/comments/(\d+)/#c", html)}
+
+    assert found('"reflective practice"') == {in_order.pk, excluded.pk}
+    assert found('"practice reflective"') == set()
+    assert found('"reflective practice" -inspectorate') == {in_order.pk}
+    html = search(client, '"reflective practice"').content.decode()
+    # SQLite marks the phrase as one; PostgreSQL's headline marks each of its words.
+    phrase_mark = "<mark>reflective practice</mark>" if connection.vendor == "sqlite" else "<mark>reflective</mark>"
+    assert phrase_mark in html
+
+
+@pytest.mark.parametrize("query", ['"', '""', "- -", '" -"'])
+def test_a_query_without_words_asks_for_words_instead_of_listing_everything(client, query):
+    make_comment(text="Anything at all.")
+    response = search(client, query)
+    html = response.content.decode()
+    assert "Type a word or two to search for." in html
+    assert "Anything at all" not in html

@@ -70,7 +70,10 @@ def test_enough_reports_hide_the_comment_and_log_it_as_automatic(settings):
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
     entry = ModerationLogEntry.objects.get()
     assert (entry.action, entry.moderator, entry.detail) == ("hide_after_reports", None, "Reports from 3 people")
-    assert "This comment has been hidden by a moderator." in Client().get(post.get_absolute_url()).content.decode()
+    # Readers are told what happened: their reports hid it, not a moderator (issue 22, item 2).
+    page = Client().get(post.get_absolute_url()).content.decode()
+    assert "This comment has been hidden after readers&#x27; reports." in page
+    assert "hidden by a moderator" not in page
 
 
 def test_a_moderator_dismissing_reports_closes_them_and_unhiding_restores_the_comment(settings):
