@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
+from forum.models import Comment
+
 from .forms import HandleFormMixin
 from .models import User
 from .services import account_delete, handle_changed
@@ -37,6 +39,15 @@ class HandleUserAdmin(UserAdmin):
         super().save_model(request, obj, form, change)
         if change and "handle" in form.changed_data:
             handle_changed(user=obj)
+
+    def get_deleted_objects(self, objs, request):
+        """The confirmation says what the deletion erases beyond the account: the member's words."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        erased = Comment.objects.filter(author__in=objs).exclude(state__in=Comment.GONE_STATES).count()
+        label = "comments whose words will be erased (each leaves a tombstone; replies stay)"
+        counts[label] = erased
+        deleted.append(f"{erased} comment{'' if erased == 1 else 's'}: the words erased, “removed by a moderator” left in their place")
+        return deleted, counts, perms_needed, protected
 
     # Deleting a member here is the same erasure as deleting an account from its own page.
     def delete_model(self, request, obj):

@@ -8,15 +8,32 @@ from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_deci
 
 from . import fragments
 from .models import Comment, Label, Post, PostSection, SiteSettings
-from .services import section_save
+from .services import sections_save
 
 
 class PostSectionForm(forms.ModelForm):
-    """A section as the admin edits it: a removal at the author's request is final."""
+    """A section as the admin edits it: a removal at the author's request is final.
+
+    Its position is the form's own field, not the model's: a new part may leave it empty (it goes after
+    the others, as two parts added with "Add another" both would otherwise read 0), and parts may swap
+    places, which the one-position-each constraint checked part by part would refuse. The formset checks
+    the positions together; forum.services.sections_save writes them."""
+
+    position = forms.IntegerField(
+        min_value=0,
+        required=False,
+        help_text="Where this part goes in the post (1 first). Leave empty to put a new part after the others.",
+    )
 
     class Meta:
         model = PostSection
-        fields = ("position", "heading", "body_format", "body", "credit", "offers_removal_requests", "removed_at_authors_request")
+        fields = ("heading", "body_format", "body", "credit", "offers_removal_requests", "removed_at_authors_request")
+        exclude = ("position",)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial.setdefault("position", self.instance.position)
 
     def clean(self):
         cleaned = super().clean()
@@ -29,9 +46,27 @@ class PostSectionForm(forms.ModelForm):
         return cleaned
 
 
+class PostSectionFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        positions = [
+            form.cleaned_data.get("position")
+            for form in self.forms
+            if form.cleaned_data and (form.instance.pk is not None or form.has_changed())
+        ]
+        given = [position for position in positions if position is not None]
+        repeated = sorted({position for position in given if given.count(position) > 1})
+        if repeated:
+            raise forms.ValidationError(
+                f"Two parts of the post cannot share position {repeated[0]}: give each its own, or leave a new one's empty."
+            )
+
+
 class PostSectionInline(admin.StackedInline):
     model = PostSection
     form = PostSectionForm
+    formset = PostSectionFormSet
+    fields = ("position", *PostSectionForm.Meta.fields)
     extra = 1
     # Deleting would drop the record of a removal; the author's words leave through the removal.
     can_delete = False
@@ -103,13 +138,20 @@ class PostAdmin(admin.ModelAdmin):
         obj.refresh_from_db(fields=["comment_policy"])
 
     def save_formset(self, request, form, formset, change):
+        for section_form in formset.forms:
+            if section_form.cleaned_data and section_form.cleaned_data.get("position") is not None:
+                section_form.instance.position = section_form.cleaned_data["position"]
+            elif section_form.instance.pk is None:
+                section_form.instance.position = None  # after the others
+        written = []
         for section in formset.save(commit=False):
             if section.removed_at_authors_request and section.pk is not None:
                 section_remove_at_authors_request(
                     section=section, moderator=request.user, reason="Removed at the author's request."
                 )
             else:
-                section_save(section=section, editor=request.user)
+                written.append(section)
+        sections_save(post=form.instance, sections=written, editor=request.user)
         # A removal may have erased the post's own title (a piece published as a post): the admin's
         # message and its history entry, written after this, must name the post as it is now.
         form.instance.refresh_from_db(fields=["title", "slug"])

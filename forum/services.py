@@ -252,6 +252,32 @@ def section_save(*, section: PostSection, editor) -> PostSection:
     return section
 
 
+def sections_save(*, post: Post, sections: list[PostSection], editor) -> list[PostSection]:
+    """An editor's changes to several parts of one post at once (the admin's page), each through section_save.
+
+    A part without a position goes after the others, in the order given.
+    Parts may swap places: the moved ones step aside first, so no two share a
+    position at any moment. Refuses (ValidationError) two parts at one position.
+    """
+    with transaction.atomic():
+        Post.objects.select_for_update().filter(pk=post.pk).exists()  # one editor's page at a time per post
+        saved_ids = {section.pk for section in sections if section.pk is not None}
+        stored = dict(PostSection.objects.filter(post=post).values_list("pk", "position"))
+        kept = [position for pk, position in stored.items() if pk not in saved_ids]
+        given = [section.position for section in sections if section.position is not None]
+        taken = kept + given
+        if len(taken) != len(set(taken)):
+            raise ValidationError("Two parts of the post cannot share a position.")
+        next_free = max([*stored.values(), *given], default=0) + 1
+        for section in sections:
+            if section.position is None:
+                section.position, next_free = next_free, next_free + 1
+        moved = [section.pk for section in sections if section.pk is not None and stored.get(section.pk) != section.position]
+        for offset, pk in enumerate(moved):
+            PostSection.objects.filter(pk=pk).update(position=next_free + offset)
+        return [section_save(section=section, editor=editor) for section in sections]
+
+
 def submission_decline(*, submission: Submission, editor) -> None:
     with transaction.atomic():
         declined = Submission.objects.filter(pk=submission.pk, state=Submission.State.WAITING).update(

@@ -6,7 +6,9 @@ from django.test import override_settings
 from django.urls import reverse
 
 from accounts.models import User
-from tests.factories import PASSWORD, make_member
+from forum.models import Comment
+from moderation.services import comment_moderate
+from tests.factories import PASSWORD, make_comment, make_member, make_moderator
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +181,20 @@ def test_sign_ups_are_limited_per_ip():
     assert refused.status_code == 429 and "Too many new accounts from here" in refused.content.decode()
     assert 'value="Dogmatix"' in refused.content.decode()
     assert not User.objects.filter(handle="Dogmatix").exists()
+
+
+def test_deleting_a_member_in_the_admin_says_first_how_many_comments_it_erases(client):
+    member = make_member("Getafix")
+    for number in range(3):
+        make_comment(author=member, text=f"Words {number}")
+    gone = make_comment(author=member, text="Already taken down")
+    comment_moderate(comment=gone, action="remove", moderator=make_moderator())
+    client.force_login(User.objects.create_superuser(handle="Chief", email="chief@example.org", password="x" * 20))
+    confirm = client.get(reverse("admin:accounts_user_delete", args=[member.pk])).content.decode()
+    assert "3 comments: the words erased" in confirm
+    assert "Comments whose words will be erased (each leaves a tombstone; replies stay): 3" in confirm
+    bulk = client.post(
+        reverse("admin:accounts_user_changelist"), {"action": "delete_selected", "_selected_action": [member.pk]}
+    ).content.decode()
+    assert "3 comments: the words erased" in bulk
+    assert Comment.objects.filter(text__startswith="Words").count() == 3  # nothing erased before "Yes, I'm sure"

@@ -86,3 +86,54 @@ def test_readers_cannot_reach_the_admin(client):
     make_post()
     response = client.get(reverse("admin:forum_post_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def post_form(**sections) -> dict:
+    """The admin's add or change form for a post, with its sections' fields as `sections-0-body=...`."""
+    data = {
+        "title": "Two Parts", "slug": "two-parts", "published_on": "2021-04-01", "kind": "post", "editor": "",
+        "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
+    }
+    data.update({key.replace("__", "-"): value for key, value in sections.items()})
+    return data
+
+
+def test_two_new_sections_with_no_position_save_in_order(editor_client):
+    # What "Add another Post section" sends: a second form whose position was never typed.
+    response = editor_client.post(
+        reverse("admin:forum_post_add"),
+        post_form(
+            sections__TOTAL_FORMS="2", sections__INITIAL_FORMS="0",
+            sections__0__position="", sections__0__body_format="text", sections__0__body="First part.",
+            sections__1__position="", sections__1__body_format="text", sections__1__body="Second part.",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    post = Post.objects.get(slug="two-parts")
+    assert [(s.position, s.body) for s in post.sections.all()] == [(1, "First part."), (2, "Second part.")]
+
+
+def test_the_add_form_offers_an_empty_position_not_zero(editor_client):
+    html = editor_client.get(reverse("admin:forum_post_add")).content.decode()
+    assert 'name="sections-0-position"' in html and 'name="sections-0-position" value="0"' not in html
+    assert 'name="sections-__prefix__-position" value="0"' not in html
+
+
+def test_sections_can_swap_places_and_a_shared_position_is_refused_with_a_message(editor_client):
+    post = make_post(slug="two-parts", title="Two Parts")
+    second = post.sections.create(position=2, body="Second part.", body_html="<p>Second part.</p>")
+    first = post.sections.get(position=1)
+    common = {
+        "sections__TOTAL_FORMS": "2", "sections__INITIAL_FORMS": "2",
+        "sections__0__id": str(first.pk), "sections__0__post": str(post.pk),
+        "sections__0__body_format": "text", "sections__0__body": first.body,
+        "sections__1__id": str(second.pk), "sections__1__post": str(post.pk),
+        "sections__1__body_format": "text", "sections__1__body": second.body,
+    }
+    change = reverse("admin:forum_post_change", args=[post.pk])
+    clash = editor_client.post(change, post_form(**common, sections__0__position="2", sections__1__position="2"))
+    assert clash.status_code == 200
+    assert "cannot share position 2" in clash.content.decode()
+    swap = editor_client.post(change, post_form(**common, sections__0__position="2", sections__1__position="1"))
+    assert swap.status_code == 302, swap.content.decode()[:3000]
+    assert [s.pk for s in Post.objects.get(pk=post.pk).sections.all()] == [second.pk, first.pk]
