@@ -7,7 +7,11 @@ STAMP := $(VENV)/.installed
 VNU_VERSION := 26.9.27
 VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 
-.PHONY: run serve test test-sqlite test-postgres migrate seed bench loadtest clean
+# Where `make run` and `make demo` serve: `make run PORT=8001`, `make run ADDRESS=0.0.0.0`.
+ADDRESS ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run demo worker serve test test-sqlite test-postgres migrate seed bench loadtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +32,17 @@ seed: migrate
 	$(PY) manage.py import_seeds
 
 run: seed
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver $(ADDRESS):$(PORT)
+
+# `make run` plus a small made-up Blogger archive with times (seeds/example/), so time references,
+# back-links and labels show on the first thread a newcomer opens. Importing it again adds nothing.
+demo: seed
+	$(PY) manage.py import_blogger seeds/example/example-blog-takeout.atom
+	$(PY) manage.py runserver $(ADDRESS):$(PORT)
+
+# The background jobs (reply emails, purges), in a second terminal beside `make run`.
+worker: migrate
+	$(PY) manage.py run_worker
 
 # Production on this machine: checks the settings, collects static files, migrates,
 # then runs gunicorn (gunicorn.conf.py) and the background worker. README, "Deploy".

@@ -102,7 +102,8 @@ def tombstone_text(comment: Comment, decision: ModerationLogEntry | None) -> str
     readers' reports, not a moderator. Never the moderators' private note."""
     text = (decision.tombstone_text if decision else "") or comment.tombstone_text
     if decision is not None and decision.reason and decision.explains_tombstone:
-        text = f"{text} Reason: {decision.reason}"
+        reason = decision.reason if decision.reason.endswith((".", "!", "?", "…")) else f"{decision.reason}."
+        text = f"{text} Reason: {reason}"
     return text
 
 

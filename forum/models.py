@@ -15,6 +15,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from .dates import long_date
 from .identity import removal_key_matches
 from .params import refuse_control_characters, refuse_control_characters_in_line
 from .references import count_reference_links, finish_links, minute_of_day, unlinked
@@ -452,7 +453,7 @@ class Comment(MPTTModel):
 
     @cached_property
     def posted_date_label(self) -> str:
-        return f"{self.posted_at.day} {self.posted_at:%B %Y}" if self.posted_at else ""
+        return long_date(self.posted_at)
 
     @cached_property
     def posted_time_label(self) -> str:

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from . import services
+from .dates import long_date
 from .models import Comment, Post, PostSection
 
 SECTION_SEPARATOR = "--oo00oo--"
@@ -94,7 +95,7 @@ class ImportResult:
         every_comment = [c for top in self.parsed.comments for c in [top, *top.replies]]
         removed_comments = sum(1 for c in every_comment if c.state != Comment.State.PUBLISHED)
         return (
-            f"{self.path.name}: imported “{self.post.title}” ({self.post.published_on:%d %B %Y}): "
+            f"{self.path.name}: imported “{self.post.title}” ({long_date(self.post.published_on)}): "
             f"{_count(len(self.parsed.sections), 'section')} ({removed_sections} removed at author's request), "
             f"{_count(self.parsed.total_count, 'comment')} ({len(self.parsed.comments)} top-level, "
             f"{_count(self.parsed.reply_count, 'reply', 'replies')}, {removed_comments} removed)."

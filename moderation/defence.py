@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from accounts.names import name_skeleton
+from forum.dates import date_and_time
 from forum.throttle import Throttle
 
 from .models import Ban
@@ -78,7 +78,7 @@ def posting_refusal(*, user, author_name: str, address: str, device: str) -> Ref
 
 def _ban_message(ban: Ban) -> str:
     until = (
-        f"until {timezone.localtime(ban.expires_at):%d %B %Y at %H:%M}"
+        f"until {date_and_time(ban.expires_at)}"
         if ban.expires_at
         else "until a moderator lifts the ban"
     )

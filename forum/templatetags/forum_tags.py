@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from forum import fragments, pagecache, references
+from forum import dates, fragments, pagecache, references
 
 register = template.Library()
 
@@ -19,6 +19,11 @@ def comment_count_label(count: int) -> str:
     if count == 1:
         return "1 comment"
     return f"{count} comments"
+
+
+# The site's one date style (forum.dates): "24 November 2026", and "19:12, 24 November 2026" for a moment.
+register.filter("long_date", dates.long_date)
+register.filter("date_and_time", dates.date_and_time)
 
 
 @register.filter

@@ -144,7 +144,7 @@ def test_the_home_page_shows_each_posts_opening_count_and_latest_activity(client
     assert opening.startswith("Every winter the same story.") and opening.endswith("…") and len(opening) <= 281
     assert "3 comments" in text  # the hidden one keeps its tombstone, as the thread counts it
     day = latest.posted_at
-    assert f"latest {day.day} {day:%B %Y}, 21:40" in text  # the newest published comment, not the hidden one
+    assert f"latest 21:40, {day.day} {day:%B %Y}" in text  # the newest published comment, not the hidden one
     quiet_part = page.split("A quieter week", 1)[1].split("</article>", 1)[0]
     assert "No comments" in quiet_part and "latest" not in quiet_part
 

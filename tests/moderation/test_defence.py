@@ -1,5 +1,6 @@
 """Flood and spam defence: posting limits, the honeypot, the minimum fill time, bans, and IP retention."""
 
+import re
 import time
 from datetime import timedelta
 from io import StringIO
@@ -251,3 +252,21 @@ def test_concurrent_attempts_never_pass_the_limit():
     with ThreadPoolExecutor(max_workers=16) as pool:
         results = list(pool.map(lambda _: throttle.attempt("203.0.113.6"), range(64)))
     assert results.count(True) == 5
+
+
+def test_dates_are_written_one_way_on_the_ban_message_the_bans_page_and_the_log(moderator):
+    """ "19:12, 5 December 2026", as comments are named: not "05 December 2026" here and "5 Dec 2026" there."""
+    member = make_member("Getafix")
+    post = make_post()
+    comment = make_comment(post=post, author=member, text="Earlier")
+    ban = ban_create(kind=Ban.Kind.ACCOUNT, comment=comment, moderator=moderator, days=7, reason="Personal attacks")
+    until, since = timezone.localtime(ban.expires_at), timezone.localtime(ban.created_at)
+    refused = post_comment(logged_in(member), post, text="Let me back in").content.decode()
+    assert f"until {until:%H:%M}, {until.day} {until:%B %Y}" in refused
+    bans = logged_in(moderator).get(reverse("moderation:bans")).content.decode()
+    assert f"since {since.day} {since:%B %Y}" in bans and f"until {until:%H:%M}, {until.day} {until:%B %Y}" in bans
+    log = logged_in(moderator).get(reverse("moderation:log")).content.decode()
+    assert f">{since:%H:%M}, {since.day} {since:%B %Y}</time>" in log
+    for page in (refused, bans, log):
+        assert not re.search(r"\b0\d (January|February|March|April|May|June|July|August|September|October|November|December)", page)
+        assert not re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}", page)
