@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from forum.models import CommentPolicy, PostSection, Submission
 from forum.services import comment_edit, comment_post, comment_remove_by_author, submission_create
-from moderation.models import Ban
+from moderation.models import Ban, ModerationLogEntry
 from moderation.services import ban_create, comment_moderate, removal_request_create, report_create
 from tests import html_validator
 from tests.factories import PASSWORD, make_editor, make_member, make_moderator, make_post
@@ -97,6 +97,7 @@ def build_world() -> World:
         ("bans", reverse("moderation:bans"), "moderator"),
         ("post policy", reverse("moderation:post_policy", args=[slug]), "moderator"),
         ("log", reverse("moderation:log"), "reader"),
+        ("log entry", reverse("moderation:log_entry", args=[ModerationLogEntry.objects.get(comment=rude).pk]), "reader"),
         ("inbox", reverse("forum:submission_inbox"), "editor"),
         ("piece sent in", reverse("forum:submission_detail", args=[submission.pk]), "editor"),
         ("not found", "/no-such-page/", "reader"),
