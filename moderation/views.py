@@ -134,12 +134,14 @@ def comment_act(request):
         messages.warning(request, "That comment no longer exists.")
         return HttpResponseRedirect(back)
     try:
-        services.comment_moderate(comment=target, action=action, moderator=request.user)
+        target = services.comment_moderate(comment=target, action=action, moderator=request.user)
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
         messages.success(request, f"{Action(action).label}: {target.name}.")
-    return HttpResponseRedirect(f"{back.split('#', 1)[0]}#c{target.pk}")
+    # Back to the comment, unless it has left the thread (purged): an anchor to nothing sends thread.js looking.
+    anchor = "" if target.state in Comment.UNLISTED_STATES else f"#c{target.pk}"
+    return HttpResponseRedirect(f"{back.split('#', 1)[0]}{anchor}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -35,7 +35,8 @@ def machine_time(moment) -> str:
 @register.simple_tag
 def quoted_comment(comment) -> str:
     """A comment shown outside its thread (replying to it, reporting it): its words, no links into the thread, no actions."""
-    fragment = fragments.render(comment, describe=references.unlinked, replied_by=[])
+    decision = fragments.decisions_for([comment]).get(comment.pk)  # a tombstone says which decision left it
+    fragment = fragments.render(comment, describe=references.unlinked, replied_by=[], decision=decision)
     return mark_safe(f'<div class="quoted-comment">{fragment}</article></div>')
 
 

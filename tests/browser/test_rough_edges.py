@@ -88,3 +88,24 @@ def test_the_demo_thread_links_time_references_with_plain_word_tooltips(live_ser
     page.goto(live_server.url + post.get_absolute_url())
     title = page.get_by_role("link", name="23:58", exact=True).get_attribute("title")
     assert title == "Anonymous at 23:58: “Thanks Getafix & all. Solidarity.”"
+
+
+def test_a_moderator_purges_spam_from_the_thread_and_it_leaves_no_trace(live_server, page, artifacts):
+    post = make_post(title="Winter pressures")
+    make_comment(post=post, text="A real comment.")
+    spam = make_comment(post=post, text="Cheap pills at spam.example")
+    make_moderator("Vitalstatistix")
+    page.goto(f"{live_server.url}/accounts/login/?next={post.get_absolute_url()}")
+    page.get_by_label("Handle").fill("Vitalstatistix")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"**{post.get_absolute_url()}")
+    assert "2 comments" in page.locator("#comments").inner_text()
+    with page.expect_navigation():
+        page.locator(f"#c{spam.pk} button[value='purge:{spam.pk}']").click()
+    page.wait_for_load_state("load")
+    assert page.url == live_server.url + post.get_absolute_url()  # no anchor to the comment that left
+    assert "Purged by a moderator" in page.content()
+    assert page.locator(f"#c{spam.pk}").count() == 0 and "Cheap pills" not in page.content()
+    assert "1 comment" in page.locator("#comments").inner_text()
+    page.screenshot(path=str(artifacts / "after-purge.png"), full_page=True)

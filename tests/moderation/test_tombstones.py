@@ -1,10 +1,12 @@
 """What readers read where words were: which decision left the tombstone, the public reason, a link to the
 decision on the log; and purge, which leaves no tombstone at all unless replies need one."""
 
+import importlib
 import re
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
 from django.urls import reverse
 
@@ -160,3 +162,37 @@ def test_a_tooltip_to_a_comment_hidden_by_reports_says_so(settings):
     Client(REMOTE_ADDR="203.0.113.1").post(reverse("moderation:report_comment", args=[target.pk]), {"reason": "spam"})
     titles = re.findall(r'<a class=cr href=[^ >]* title="([^"]*)">', thread(post))
     assert titles == ["A comment at 19:12: This comment has been hidden after readers&#x27; reports."]
+
+
+def test_a_quoted_comment_outside_its_thread_names_the_decision_too(settings):
+    settings.FORUM_REPORTS_TO_HIDE = 1
+    comment = make_comment(text="Reported words")
+    Client(REMOTE_ADDR="203.0.113.1").post(reverse("moderation:report_comment", args=[comment.pk]), {"reason": "spam"})
+    page = Client(REMOTE_ADDR="203.0.113.2").get(reverse("moderation:report_comment", args=[comment.pk])).content.decode()
+    assert "This comment has been hidden after readers&#x27; reports." in page
+    assert "hidden by a moderator" not in page
+
+
+def test_the_upgrade_says_removed_before_import_where_an_archive_named_nobody():
+    """Migration forum 0018 on rows as earlier imports left them: guessed authors become nobody, unless
+    the site itself removed the comment (it is on the log) or WordPress's trash (a moderator's act) did."""
+    migration = importlib.import_module("forum.migrations.0018_imported_deletions_removed_before_import")
+    post = make_post()
+    State = Comment.State
+
+    def imported(legacy_id, state):
+        comment = make_comment(post=post)
+        Comment.objects.filter(pk=comment.pk).update(legacy_id=legacy_id, state=state, text="", html="")
+        return comment
+
+    takeout = imported("blogger:1", State.REMOVED_BY_AUTHOR)
+    disqus = imported("disqus:2", State.REMOVED_BY_MODERATOR)
+    wordpress = imported("wordpress:comment-3", State.REMOVED_BY_MODERATOR)
+    removed_here = make_comment(post=post)
+    comment_moderate(comment=removed_here, action="remove", moderator=make_moderator(), reason="Abuse")
+    Comment.objects.filter(pk=removed_here.pk).update(legacy_id="blogger:4")
+    migration.say_removed_before_import(django_apps, None)
+    states = dict(Comment.objects.values_list("pk", "state"))
+    assert states[takeout.pk] == states[disqus.pk] == State.REMOVED_BEFORE_IMPORT
+    assert states[wordpress.pk] == states[removed_here.pk] == State.REMOVED_BY_MODERATOR
+    assert "Removed before this archive was imported." in thread(post)
