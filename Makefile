@@ -11,7 +11,7 @@ VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 ADDRESS ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run demo worker serve test test-sqlite test-postgres migrate seed bench loadtest clean
+.PHONY: run demo worker serve lint test test-sqlite test-postgres migrate seed bench loadtest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,7 +52,12 @@ serve: $(STAMP)
 # The whole suite twice: on SQLite (with a Redis beside it for the tests that need one), then on a
 # throwaway PostgreSQL primary with a streaming replica and Redis as the cache, all started and
 # stopped by tests/with_services.py.
-test: test-sqlite test-postgres
+test: lint test-sqlite test-postgres
+
+# The house rules that need no database: ruff's lint and format (pyproject.toml).
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 test-sqlite: $(STAMP) $(VNU)
 	$(PY) tests/with_services.py --redis -- $(PY) -m pytest

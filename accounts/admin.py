@@ -46,7 +46,9 @@ class HandleUserAdmin(UserAdmin):
         erased = Comment.objects.filter(author__in=objs).exclude(state__in=Comment.GONE_STATES).count()
         label = "comments whose words will be erased (each leaves a tombstone; replies stay)"
         counts[label] = erased
-        deleted.append(f"{erased} comment{'' if erased == 1 else 's'}: the words erased, “removed by a moderator” left in their place")
+        deleted.append(
+            f"{erased} comment{'' if erased == 1 else 's'}: the words erased, “removed by a moderator” left in their place"
+        )
         return deleted, counts, perms_needed, protected
 
     # Deleting a member here is the same erasure as deleting an account from its own page.

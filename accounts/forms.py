@@ -87,10 +87,15 @@ class DeleteAccountForm(forms.Form):
         label="Your comments",
         widget=forms.RadioSelect,
         choices=[
-            (REMOVE, "Remove them: each becomes “This comment has been removed by the author.” "
-                     "and the replies to it stay."),
-            (KEEP, "Keep them up under “[deleted account]”. Nobody will be able to remove them "
-                   "for you afterwards except the moderators, on request."),
+            (
+                REMOVE,
+                "Remove them: each becomes “This comment has been removed by the author.” and the replies to it stay.",
+            ),
+            (
+                KEEP,
+                "Keep them up under “[deleted account]”. Nobody will be able to remove them "
+                "for you afterwards except the moderators, on request.",
+            ),
         ],
     )
     password = forms.CharField(

@@ -96,9 +96,7 @@ def name_skeleton(name: str) -> str:
     """
     folded = _to_prototypes(_to_prototypes(unicodedata.normalize("NFKC", name)).casefold())
     decomposed = unicodedata.normalize("NFKD", folded)
-    letters = "".join(
-        character for character in decomposed.translate(_ASCII_LOOK_ALIKES) if character.isalnum()
-    )
+    letters = "".join(character for character in decomposed.translate(_ASCII_LOOK_ALIKES) if character.isalnum())
     for pair, single in _LETTER_PAIRS:
         letters = letters.replace(pair, single)
     return letters

@@ -46,7 +46,11 @@ def member_data(user, *, absolute_url) -> dict:
             for comment in comments
         ],
         "follows": [
-            {"post": follow.post.title, "url": absolute_url(follow.post.get_absolute_url()), "since": _when(follow.created_at)}
+            {
+                "post": follow.post.title,
+                "url": absolute_url(follow.post.get_absolute_url()),
+                "since": _when(follow.created_at),
+            }
             for follow in user.post_follows.select_related("post").order_by("created_at")
         ],
         "pieces_sent": [
@@ -60,7 +64,12 @@ def member_data(user, *, absolute_url) -> dict:
             for piece in user.submissions.order_by("submitted_at")
         ],
         "reports": [
-            {"comment": report.comment_id, "reason": report.reason, "details": report.details, "reported_at": _when(report.created_at)}
+            {
+                "comment": report.comment_id,
+                "reason": report.reason,
+                "details": report.details,
+                "reported_at": _when(report.created_at),
+            }
             for report in user.reports.order_by("created_at")
         ],
         "removal_requests": [

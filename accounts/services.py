@@ -29,7 +29,9 @@ def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -
             erase_comments(
                 comment_ids=list(comments.values_list("pk", flat=True)),
                 state=Comment.State.REMOVED_BY_MODERATOR if deleted_by_other else Comment.State.REMOVED_BY_AUTHOR,
-                action=ModerationLogEntry.Action.REMOVE if deleted_by_other else ModerationLogEntry.Action.REMOVE_BY_AUTHOR,
+                action=ModerationLogEntry.Action.REMOVE
+                if deleted_by_other
+                else ModerationLogEntry.Action.REMOVE_BY_AUTHOR,
                 moderator=by if deleted_by_other else None,
                 reason=DELETED_BY_ADMINISTRATOR_REASON if deleted_by_other else "",
             )

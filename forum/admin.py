@@ -28,7 +28,6 @@ class PostSectionForm(forms.ModelForm):
     class Meta:
         model = PostSection
         fields = ("heading", "body_format", "body", "credit", "offers_removal_requests", "removed_at_authors_request")
-        exclude = ("position",)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -67,6 +66,7 @@ class PostSectionInline(admin.StackedInline):
     form = PostSectionForm
     formset = PostSectionFormSet
     fields = ("position", *PostSectionForm.Meta.fields)
+    exclude = ("position",)  # the model's field: the form's own `position` stands in for it
     extra = 1
     # Deleting would drop the record of a removal; the author's words leave through the removal.
     can_delete = False
@@ -196,7 +196,9 @@ class CommentAdmin(ReadOnlyAdmin):
     @admin.display(description="Comment", ordering="lft")
     def in_thread(self, comment) -> str:
         # Indented in text: mptt's admin indents with inline styles, which the site's CSP refuses.
-        return f"{'↳ ' * comment.level}{comment.posted_time_label or '—'}: {comment.first_words or comment.tombstone_text}"
+        return (
+            f"{'↳ ' * comment.level}{comment.posted_time_label or '—'}: {comment.first_words or comment.tombstone_text}"
+        )
 
     def has_moderate_permission(self, request):
         return request.user.has_perm("moderation.moderate_comments")

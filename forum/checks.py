@@ -92,4 +92,3 @@ def refuse_to_start_unless_ready(component: str, *, serves_pages: bool = True) -
         print(f"{component}: {message}", file=sys.stderr)
     if any(message.is_serious() for message in messages):
         sys.exit(f"{component}: not starting; fix the errors above.")
-

@@ -21,10 +21,14 @@ class XmlSafeAtom1Feed(Atom1Feed):
     """Atom that never breaks on stored text: XML 1.0 cannot carry control characters, so they are dropped."""
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*(_xml_safe(value) for value in args), **{key: _xml_safe(value) for key, value in kwargs.items()})
+        super().__init__(
+            *(_xml_safe(value) for value in args), **{key: _xml_safe(value) for key, value in kwargs.items()}
+        )
 
     def add_item(self, *args, **kwargs):
-        super().add_item(*(_xml_safe(value) for value in args), **{key: _xml_safe(value) for key, value in kwargs.items()})
+        super().add_item(
+            *(_xml_safe(value) for value in args), **{key: _xml_safe(value) for key, value in kwargs.items()}
+        )
 
 
 class _AtomFeed(Feed):
@@ -43,7 +47,13 @@ class LatestPostsFeed(_AtomFeed):
         return reverse("forum:post_list")
 
     def posts(self):
-        return Post.objects.published().articles().newest_first().select_related("editor").prefetch_related("sections", "labels")
+        return (
+            Post.objects.published()
+            .articles()
+            .newest_first()
+            .select_related("editor")
+            .prefetch_related("sections", "labels")
+        )
 
     def items(self):
         return self.posts()[: settings.FORUM_FEED_ITEMS]
@@ -102,10 +112,7 @@ class RecentCommentsFeed(_AtomFeed):
     def comments(self):
         # Imported comments without a known time cannot be dated, so they stay out of feeds.
         return (
-            Comment.objects.published()
-            .filter(created_at__isnull=False)
-            .select_related("post", "author")
-            .newest_first()
+            Comment.objects.published().filter(created_at__isnull=False).select_related("post", "author").newest_first()
         )
 
     def items(self):

@@ -152,9 +152,7 @@ class CommentForm(CommentTextForm):
             return
         stamp = self.data.get("form_stamp", "")
         try:
-            shown_at = float(
-                signing.loads(stamp, salt=FORM_STAMP_SALT, max_age=FORM_STAMP_MAX_AGE_SECONDS)["at"]
-            )
+            shown_at = float(signing.loads(stamp, salt=FORM_STAMP_SALT, max_age=FORM_STAMP_MAX_AGE_SECONDS)["at"])
         except signing.SignatureExpired:
             raise forms.ValidationError(
                 f"This form was opened more than {FORM_STAMP_MAX_AGE_SECONDS // 3600} hours ago. "
@@ -204,7 +202,9 @@ class SubmissionForm(forms.Form):
     """A piece sent to the editors for publication, and how its sender wants to be credited."""
 
     title = forms.CharField(
-        max_length=200, validators=[refuse_control_characters_in_line], error_messages={"required": "Give the piece a title."}
+        max_length=200,
+        validators=[refuse_control_characters_in_line],
+        error_messages={"required": "Give the piece a title."},
     )
     text = forms.CharField(
         label="Your piece",

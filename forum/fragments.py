@@ -86,7 +86,9 @@ def _author(comment: Comment) -> str:
     kind = comment.author_kind
     label = escape(comment.author_label)
     if kind == "member":
-        return f"<a class=am href={comment.author.get_absolute_url()}>{label}</a>"  # a handle's characters need no quotes
+        return (
+            f"<a class=am href={comment.author.get_absolute_url()}>{label}</a>"  # a handle's characters need no quotes
+        )
     if kind == "name":
         # "not registered" follows a typed name from forum.css (::after), once in the stylesheet.
         if comment.author_url:
@@ -270,7 +272,10 @@ def shown_count(post_id: int) -> int:
     """The comments a reader sees under a post, tombstones included: listed, and under no held or rejected comment."""
     listed = Comment.objects.filter(post_id=post_id).exclude(state__in=Comment.UNLISTED_STATES)
     under_unlisted = Comment.objects.filter(
-        tree_id=OuterRef("tree_id"), lft__lt=OuterRef("lft"), rght__gt=OuterRef("rght"), state__in=Comment.UNLISTED_STATES
+        tree_id=OuterRef("tree_id"),
+        lft__lt=OuterRef("lft"),
+        rght__gt=OuterRef("rght"),
+        state__in=Comment.UNLISTED_STATES,
     )
     return listed.exclude(Exists(under_unlisted)).count()
 

@@ -41,7 +41,10 @@ def cache_answers() -> bool:
 def health() -> HttpResponse:
     checks = {"database": database_answers(), "cache": cache_answers()}
     healthy = all(checks.values())
-    body = {"status": "ok" if healthy else "unavailable", **{name: "ok" if up else "unavailable" for name, up in checks.items()}}
+    body = {
+        "status": "ok" if healthy else "unavailable",
+        **{name: "ok" if up else "unavailable" for name, up in checks.items()},
+    }
     response = HttpResponse(json.dumps(body), status=200 if healthy else 503, content_type="application/json")
     response["Cache-Control"] = "no-store"
     return response

@@ -111,7 +111,9 @@ def _write_removal_keys(response, keys: dict[int, str]) -> None:
 
 
 def remember_just_posted(response, *, comment_id: int) -> None:
-    response.set_signed_cookie(JUST_POSTED_COOKIE, str(comment_id), **{**_cookie_options(), "max_age": JUST_POSTED_MAX_AGE})
+    response.set_signed_cookie(
+        JUST_POSTED_COOKIE, str(comment_id), **{**_cookie_options(), "max_age": JUST_POSTED_MAX_AGE}
+    )
 
 
 def just_posted_from(request) -> int | None:

@@ -62,9 +62,7 @@ def claim(job: Job) -> bool:
     now = timezone.now()
     with transaction.atomic():
         row = (
-            ScheduledJob.objects.select_for_update(skip_locked=True)
-            .filter(name=job.name, next_run_at__lte=now)
-            .first()
+            ScheduledJob.objects.select_for_update(skip_locked=True).filter(name=job.name, next_run_at__lte=now).first()
         )
         if row is None:
             return False
@@ -90,9 +88,7 @@ def run_due_jobs(jobs=None, *, stopping: threading.Event | None = None) -> list[
         except Exception as error:
             logger.exception("Job %s failed.", job.name)
             outcome = f"failed: {type(error).__name__}"
-        ScheduledJob.objects.filter(name=job.name).update(
-            last_finished_at=timezone.now(), last_outcome=outcome[:200]
-        )
+        ScheduledJob.objects.filter(name=job.name).update(last_finished_at=timezone.now(), last_outcome=outcome[:200])
         ran.append(f"{job.name}: {outcome}")
     return ran
 

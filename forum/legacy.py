@@ -77,7 +77,9 @@ def _comment_posted_at(post: Post, milliseconds: int) -> Comment | None:
     except (OverflowError, ValueError, OSError):
         return None
     rows = Comment.objects.listed().filter(
-        post=post, created_at__gte=moment - timedelta(microseconds=500), created_at__lt=moment + timedelta(milliseconds=1)
+        post=post,
+        created_at__gte=moment - timedelta(microseconds=500),
+        created_at__lt=moment + timedelta(milliseconds=1),
     )
     comment = rows.order_by("created_at", "pk").first()
     if comment is not None:

@@ -97,7 +97,6 @@ class PostQuerySet(models.QuerySet):
         return self.order_by("-published_on", "-pk")
 
 
-
 class Post(models.Model):
     class Kind(models.TextChoices):
         POST = "post", "Post"
@@ -190,9 +189,7 @@ class PostSection(models.Model):
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="sections")
     position = models.PositiveIntegerField(default=0)
-    body = models.TextField(
-        blank=True, validators=[MaxLengthValidator(SECTION_MAX_LENGTH), refuse_control_characters]
-    )
+    body = models.TextField(blank=True, validators=[MaxLengthValidator(SECTION_MAX_LENGTH), refuse_control_characters])
     body_format = models.CharField(max_length=8, choices=Format.choices, default=Format.TEXT)
     body_html = models.TextField(blank=True, editable=False)
     removed_at_authors_request = models.BooleanField(
@@ -217,9 +214,7 @@ class PostSection(models.Model):
 
     class Meta:
         ordering = ["position", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["post", "position"], name="forum_section_position_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["post", "position"], name="forum_section_position_unique")]
 
     def __str__(self) -> str:
         return f"{self.name} in “{self.post.title}”"
@@ -344,9 +339,7 @@ class Comment(MPTTModel):
     }
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
-    parent = TreeForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
-    )
+    parent = TreeForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -378,9 +371,7 @@ class Comment(MPTTModel):
     anon_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
     # A hash of the secret that lets an unregistered author edit or remove the comment.
     removal_key_hash = models.CharField(max_length=64, blank=True, editable=False)
-    text = models.TextField(
-        blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), refuse_control_characters]
-    )
+    text = models.TextField(blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), refuse_control_characters])
     # Sanitised once when the text is written; pages never sanitise on read.
     html = models.TextField(blank=True, editable=False)
     # The comment as every reader sees it (forum.fragments), rebuilt by each change

@@ -40,7 +40,9 @@ def comment_published(comment: Comment) -> int:
     for user_id in PostFollow.objects.filter(post_id=comment.post_id).values_list("user_id", flat=True):
         recipients.setdefault(user_id, Notification.Reason.FOLLOWED_POST)
     recipients.pop(comment.author_id, None)
-    rows = [Notification(recipient_id=user_id, comment=comment, reason=reason) for user_id, reason in recipients.items()]
+    rows = [
+        Notification(recipient_id=user_id, comment=comment, reason=reason) for user_id, reason in recipients.items()
+    ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
 
@@ -88,7 +90,9 @@ def send_pending_notifications(*, now=None) -> int:
         with transaction.atomic():
             # Rows another runner is claiming are skipped, not waited for (PostgreSQL; SQLite queues writers).
             ids = list(
-                waiting.filter(recipient_id=recipient_id).select_for_update(skip_locked=True).values_list("pk", flat=True)
+                waiting.filter(recipient_id=recipient_id)
+                .select_for_update(skip_locked=True)
+                .values_list("pk", flat=True)
             )
             Notification.objects.filter(pk__in=ids).update(sent_at=now)
         if not ids:

@@ -23,7 +23,11 @@ def is_outage(error: BaseException | None) -> bool:
         return True
     # redis-py's errors, without importing redis where the cache is not Redis.
     kind = type(error)
-    return kind.__module__.startswith("redis") and kind.__name__ in ("ConnectionError", "TimeoutError", "BusyLoadingError")
+    return kind.__module__.startswith("redis") and kind.__name__ in (
+        "ConnectionError",
+        "TimeoutError",
+        "BusyLoadingError",
+    )
 
 
 def typed_text(request) -> list[tuple[str, str]]:

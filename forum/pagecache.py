@@ -87,7 +87,9 @@ class CachedPage:
     @classmethod
     def of(cls, html: str, *, stamp: str, readable_ids: list[int], newest_comment_id: int) -> "CachedPage":
         pieces = html.split(SLOT_MARK)
-        parts = [f"{SLOT_MARK}{piece}{SLOT_MARK}" if number % 2 else piece.encode() for number, piece in enumerate(pieces)]
+        parts = [
+            f"{SLOT_MARK}{piece}{SLOT_MARK}" if number % 2 else piece.encode() for number, piece in enumerate(pieces)
+        ]
         return cls(stamp, parts, readable_ids, newest_comment_id, now())
 
     def html(self) -> str:
@@ -111,7 +113,9 @@ class CachedPage:
                 html = html.replace(slot, value)
             return html.encode()
         values[NEW_SINCE_VISIT_SLOT] = ""
-        return b"".join(part.encode() if isinstance(part := values.get(piece, piece), str) else part for piece in self.parts)
+        return b"".join(
+            part.encode() if isinstance(part := values.get(piece, piece), str) else part for piece in self.parts
+        )
 
     def gzip_for(self, request, *, last_seen: int | None) -> bytes:
         """content_for(), gzipped: the kept compressed pieces joined around the request's own.
@@ -328,7 +332,9 @@ def post_head(post) -> PostHead:
     if kept is not None and kept[0] == stamp:
         return PostHead(mark_safe(kept[1]), kept[2])
     sections = list(post.sections.all())
-    html = render_to_string("forum/_post_head.html", {"post": post, "sections": sections, "labels": list(post.labels.all())})
+    html = render_to_string(
+        "forum/_post_head.html", {"post": post, "sections": sections, "labels": list(post.labels.all())}
+    )
     description = opening_lines(sections)
     cache.set(key, (stamp, html, description), CACHE_SECONDS)
     return PostHead(mark_safe(html), description)

@@ -78,7 +78,12 @@ def same_site_path(candidate: str, *, request) -> str | None:
     Passed to HttpResponseRedirect, never to redirect(), which would first try
     the text as a view name.
     """
-    if not candidate or not candidate.startswith("/") or candidate.startswith("//") or has_control_characters(candidate, multiline=False):
+    if (
+        not candidate
+        or not candidate.startswith("/")
+        or candidate.startswith("//")
+        or has_control_characters(candidate, multiline=False)
+    ):
         return None
     if not url_has_allowed_host_and_scheme(candidate, {request.get_host()}, require_https=request.is_secure()):
         return None

@@ -165,7 +165,7 @@ def link_references(html: str, earlier: EarlierComments) -> tuple[str, list[int]
             continue
 
         def mark(match: re.Match, text: str = piece, lead: str = "" if after_break else "x ") -> str:
-            if not _plausible(match, lead + text[: match.start()], text[match.end():]):
+            if not _plausible(match, lead + text[: match.start()], text[match.end() :]):
                 return match[0]
             resolved = earlier.resolve(match)
             if resolved is None:

@@ -16,8 +16,8 @@ import re
 from urllib.parse import urlsplit
 
 import bleach
-from django.utils.html import strip_tags
 from bleach.linkifier import Linker
+from django.utils.html import strip_tags
 
 ALLOWED_TAGS = frozenset({"b", "i", "em", "strong", "a", "blockquote"})
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -68,9 +68,42 @@ def text_to_html(text: str) -> str:
 
 POST_TAGS = ALLOWED_TAGS | frozenset(
     {
-        "p", "br", "div", "span", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "dl", "dt", "dd",
-        "u", "s", "strike", "sub", "sup", "small", "hr", "pre", "code", "img", "figure", "figcaption",
-        "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+        "p",
+        "br",
+        "div",
+        "span",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "u",
+        "s",
+        "strike",
+        "sub",
+        "sup",
+        "small",
+        "hr",
+        "pre",
+        "code",
+        "img",
+        "figure",
+        "figcaption",
+        "table",
+        "caption",
+        "thead",
+        "tbody",
+        "tfoot",
+        "tr",
+        "th",
+        "td",
     }
 )
 _IMAGE_PREFIXES = ("http:", "https:")
@@ -85,7 +118,7 @@ _IGNORED_IN_URLS = re.compile(r"[\t\r\n]")
 
 
 def _is_path_on_this_site(value: str) -> bool:
-    """"/p/about.html", as a browser will read it: no "//elsewhere", however it is encoded."""
+    """ "/p/about.html", as a browser will read it: no "//elsewhere", however it is encoded."""
     decoded = _IGNORED_IN_URLS.sub("", html.unescape(value)).strip().replace("\\", "/")
     parts = urlsplit(decoded)
     return decoded.startswith("/") and not decoded.startswith("//") and not parts.scheme and not parts.netloc

@@ -116,15 +116,12 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
 
     # The same expressions as the GIN indexes, so PostgreSQL can use them.
     comment_vector = SearchVector("text", config=SEARCH_CONFIG)
-    comments = (
-        _searchable_comments()
-        .annotate(document=comment_vector)
-        .filter(document=terms)
-    )
+    comments = _searchable_comments().annotate(document=comment_vector).filter(document=terms)
     total = comments.count()
     comment_rows = list(
-        comments.annotate(rank=SearchRank(comment_vector, terms), snippet=headline("text"))
-        .order_by("-rank", "-pk")[offset : offset + limit]
+        comments.annotate(rank=SearchRank(comment_vector, terms), snippet=headline("text")).order_by("-rank", "-pk")[
+            offset : offset + limit
+        ]
     )
     section_vector = SearchVector("body", config=SEARCH_CONFIG)
     sections = (
@@ -142,7 +139,7 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
         .values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]
     )
     # A match in the title counts above any match in the text; the best section gives the snippet.
-    best: dict[int, tuple[float, str]] = {pk: (1.0, "") for pk in titles}
+    best: dict[int, tuple[float, str]] = dict.fromkeys(titles, (1.0, ""))
     for post_id, rank, snippet in sections:
         current_rank, current_snippet = best.get(post_id, (0.0, ""))
         best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(plain_text(snippet)))
@@ -151,7 +148,8 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
     return Results(
         posts=[_post_hit(posts[pk], best[pk][1]) for pk in ordered],
         comments=[
-            _comment_hit(comment, _highlighted(_with_ellipses(comment.snippet, comment.text))) for comment in comment_rows
+            _comment_hit(comment, _highlighted(_with_ellipses(comment.snippet, comment.text)))
+            for comment in comment_rows
         ],
         comment_total=total,
     )
@@ -224,7 +222,9 @@ def _highlighted(marked_text: str) -> str:
 
 
 def _post_hit(post: Post, snippet_html: str) -> Hit:
-    return Hit(kind="post", title=post.title, url=post.get_absolute_url(), snippet_html=snippet_html, when=post.published_on)
+    return Hit(
+        kind="post", title=post.title, url=post.get_absolute_url(), snippet_html=snippet_html, when=post.published_on
+    )
 
 
 def _comment_hit(comment: Comment, snippet_html: str) -> Hit:

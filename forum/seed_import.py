@@ -302,4 +302,4 @@ def _read_comment(
 
 def _dedent(line: str, indent: int) -> str:
     leading = len(line) - len(line.lstrip(" "))
-    return line[min(leading, indent):]
+    return line[min(leading, indent) :]

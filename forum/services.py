@@ -27,6 +27,7 @@ class PostingRefused(ValidationError):
         super().__init__(message)
         self.status = status
 
+
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
 # new top-level comments, whose tree_id is MAX(tree_id) + 1 across the table.
 NEW_TREE_LOCK_KEY = 0x666F72756D  # "forum"
@@ -135,7 +136,9 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
 def comment_remove_by_author(*, comment: Comment) -> None:
     """The author takes their words down: erased from the database, replies kept under a tombstone, reports closed."""
     erase_comments(
-        comment_ids=[comment.pk], state=Comment.State.REMOVED_BY_AUTHOR, action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR
+        comment_ids=[comment.pk],
+        state=Comment.State.REMOVED_BY_AUTHOR,
+        action=ModerationLogEntry.Action.REMOVE_BY_AUTHOR,
     )
 
 
@@ -194,7 +197,9 @@ def submission_create(*, title: str, text: str, credit: str, credit_name: str = 
     return submission
 
 
-def submission_publish(*, submission: Submission, editor, post: Post | None = None, new_post_title: str = "") -> PostSection:
+def submission_publish(
+    *, submission: Submission, editor, post: Post | None = None, new_post_title: str = ""
+) -> PostSection:
     """Publish a waiting piece as the last section of `post`, or of a new post published today, credited as asked.
 
     Refuses (ValidationError) a piece another editor has already decided on.
@@ -272,7 +277,9 @@ def sections_save(*, post: Post, sections: list[PostSection], editor) -> list[Po
         for section in sections:
             if section.position is None:
                 section.position, next_free = next_free, next_free + 1
-        moved = [section.pk for section in sections if section.pk is not None and stored.get(section.pk) != section.position]
+        moved = [
+            section.pk for section in sections if section.pk is not None and stored.get(section.pk) != section.position
+        ]
         for offset, pk in enumerate(moved):
             PostSection.objects.filter(pk=pk).update(position=next_free + offset)
         return [section_save(section=section, editor=editor) for section in sections]
@@ -311,9 +318,7 @@ def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
     )
     if earlier:
         return earlier
-    candidates = [
-        fingerprint[:length] for length in range(identity.ANON_TAG_LENGTH, len(fingerprint) + 1)
-    ]
+    candidates = [fingerprint[:length] for length in range(identity.ANON_TAG_LENGTH, len(fingerprint) + 1)]
     taken = set(Comment.objects.filter(post=post, anon_tag__in=candidates).values_list("anon_tag", flat=True))
     return next(tag for tag in candidates if tag not in taken)
 

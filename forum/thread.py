@@ -13,8 +13,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import NamedTuple
 from html import escape
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
@@ -304,7 +304,9 @@ class _Builder:
             actions.append(f"<a class=remove-link href={prefix}{row.pk}/remove/>Remove</a>")
         elif self.all_actions and row.state == Comment.State.PUBLISHED:
             # Only what readers can read can be asked off the site or reported.
-            actions.append(f"<a class=ask-to-remove-link href={self.ask_to_remove_url(row.pk)} rel=nofollow>Ask to remove</a>")
+            actions.append(
+                f"<a class=ask-to-remove-link href={self.ask_to_remove_url(row.pk)} rel=nofollow>Ask to remove</a>"
+            )
             actions.append(f"<a class=report-link href={self.report_url(row.pk)} rel=nofollow>Report</a>")
         if actions:
             parts.append(f"<footer>{''.join(actions)}</footer>")
@@ -340,7 +342,9 @@ class _ModeratorExtras:
         wanted = [row.pk for row in rows if row.state == Comment.State.HIDDEN and row.pk not in self.hidden]
         if wanted:
             for comment in Comment.objects.filter(pk__in=wanted).select_related("author"):
-                self.hidden[comment.pk] = fragments.render(comment, describe=references.unlinked, replied_by=[], for_moderator=True)
+                self.hidden[comment.pk] = fragments.render(
+                    comment, describe=references.unlinked, replied_by=[], for_moderator=True
+                )
 
     def fragment(self, row: Row) -> str:
         if row.state != Comment.State.HIDDEN:

@@ -2,19 +2,18 @@ from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils.safestring import mark_safe
-from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from moderation.policy import rules_for
-
-from django.contrib.auth.decorators import login_required
-from django.views.decorators.csrf import csrf_exempt
 
 from . import identity, notifications, pagecache, search, services, thread
 from .forms import CommentForm, CommentTextForm
@@ -158,7 +157,10 @@ def comment_edit(request, *, comment, removal_key, offered_key):
             form.add_error(None, error)
         else:
             if edited.is_pending:
-                messages.info(request, "Your changes are saved. The comment waits for a moderator; until then only you can see it.")
+                messages.info(
+                    request,
+                    "Your changes are saved. The comment waits for a moderator; until then only you can see it.",
+                )
             else:
                 messages.success(request, "Your changes are saved.")
             return redirect(edited.get_absolute_url())

@@ -41,7 +41,11 @@ class RemovalRequestAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("comment__post", "comment__author", "section__post", "requested_by", "decided_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("comment__post", "comment__author", "section__post", "requested_by", "decided_by")
+        )
 
     @admin.display(description="About")
     def target_link(self, request_row):

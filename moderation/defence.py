@@ -77,11 +77,7 @@ def posting_refusal(*, user, author_name: str, address: str, device: str) -> Ref
 
 
 def _ban_message(ban: Ban) -> str:
-    until = (
-        f"until {date_and_time(ban.expires_at)}"
-        if ban.expires_at
-        else "until a moderator lifts the ban"
-    )
+    until = f"until {date_and_time(ban.expires_at)}" if ban.expires_at else "until a moderator lifts the ban"
     subject = {
         Ban.Kind.ACCOUNT: "your account is banned",
         Ban.Kind.NAME: f"the name “{ban.name_shown}” is banned",

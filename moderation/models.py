@@ -212,9 +212,7 @@ class Ban(models.Model):
         validators=[refuse_control_characters_in_line],
         help_text="Shown to the banned poster.",
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: until lifted.")
     lifted_at = models.DateTimeField(null=True, blank=True)
@@ -304,7 +302,10 @@ class ModerationLogEntry(models.Model):
     ban = models.ForeignKey(Ban, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     detail = models.CharField(max_length=200, blank=True, help_text="What changed, e.g. the new policy.")
     reason = models.CharField(
-        max_length=LOG_REASON_MAX_LENGTH, blank=True, validators=[refuse_control_characters_in_line], help_text="Public."
+        max_length=LOG_REASON_MAX_LENGTH,
+        blank=True,
+        validators=[refuse_control_characters_in_line],
+        help_text="Public.",
     )
     private_note = models.TextField(
         blank=True,
@@ -314,7 +315,14 @@ class ModerationLogEntry(models.Model):
 
     # Decisions that leave a tombstone (or nothing) where a comment's words were.
     TOMBSTONE_ACTIONS = frozenset(
-        {Action.HIDE, Action.HIDE_AFTER_REPORTS, Action.REMOVE, Action.PURGE, Action.REMOVE_BY_AUTHOR, Action.GRANT_REMOVAL_REQUEST}
+        {
+            Action.HIDE,
+            Action.HIDE_AFTER_REPORTS,
+            Action.REMOVE,
+            Action.PURGE,
+            Action.REMOVE_BY_AUTHOR,
+            Action.GRANT_REMOVAL_REQUEST,
+        }
     )
     # What readers read in the comment's place when the decision says more than the comment's state.
     TOMBSTONES = {

@@ -78,12 +78,13 @@ COMMENT_TRANSITIONS = {
     Action.REJECT: CommentTransition("Reject", frozenset({State.PENDING}), State.REJECTED),
     Action.HIDE: CommentTransition("Hide", frozenset({State.PUBLISHED}), State.HIDDEN),
     Action.UNHIDE: CommentTransition("Unhide", frozenset({State.HIDDEN}), State.PUBLISHED),
-    Action.REMOVE: CommentTransition(
-        "Remove", frozenset({State.PUBLISHED, State.HIDDEN}), State.REMOVED_BY_MODERATOR
-    ),
+    Action.REMOVE: CommentTransition("Remove", frozenset({State.PUBLISHED, State.HIDDEN}), State.REMOVED_BY_MODERATOR),
     # Spam and worse: no tombstone and nothing in the count, unless replies need one over them.
     Action.PURGE: CommentTransition(
-        "Purge", frozenset({State.PUBLISHED, State.HIDDEN}), State.PURGED, to_state_over_replies=State.REMOVED_BY_MODERATOR
+        "Purge",
+        frozenset({State.PUBLISHED, State.HIDDEN}),
+        State.PURGED,
+        to_state_over_replies=State.REMOVED_BY_MODERATOR,
     ),
     Action.DISMISS_REPORTS: CommentTransition(
         "Dismiss reports", frozenset({State.PUBLISHED, State.HIDDEN}), None, needs_open_reports=True
@@ -183,8 +184,13 @@ def erase_comments(
 
 def resolve_open_reports(*, comment_ids: list[int], moderator=None) -> int:
     """Close the open reports on these comments: they were acted on, one way or another."""
-    return Report.objects.open().filter(comment_id__in=comment_ids).update(
-        resolved_at=timezone.now(), resolved_by=moderator if moderator is not None and moderator.is_authenticated else None
+    return (
+        Report.objects.open()
+        .filter(comment_id__in=comment_ids)
+        .update(
+            resolved_at=timezone.now(),
+            resolved_by=moderator if moderator is not None and moderator.is_authenticated else None,
+        )
     )
 
 
@@ -276,7 +282,9 @@ def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "
         return decided
 
 
-def section_remove_at_authors_request(*, section: PostSection, moderator, reason: str = "", note: str = "") -> PostSection:
+def section_remove_at_authors_request(
+    *, section: PostSection, moderator, reason: str = "", note: str = ""
+) -> PostSection:
     """Take down a piece of a post whose author asked for it without a request on file (the admin's checkbox).
 
     Erases it as granting a request does, grants any request waiting on it, and logs once.
@@ -303,7 +311,9 @@ def _erase_section(section_id: int) -> PostSection:
     if submission is not None:
         if submission.created_post:
             _erase_post_title(section.post_id)
-        Submission.objects.filter(pk=submission.pk).update(title=REMOVED_AT_AUTHORS_REQUEST_TEXT, text="", credit_name="")
+        Submission.objects.filter(pk=submission.pk).update(
+            title=REMOVED_AT_AUTHORS_REQUEST_TEXT, text="", credit_name=""
+        )
     return section
 
 
@@ -344,15 +354,11 @@ def post_policy_set(*, post: Post, policy: str, moderator, reason: str = "", not
         current.save(update_fields=["comment_policy"])
         fragments.posts_changed(Post.objects.filter(pk=current.pk))
         detail = CommentPolicy(policy).label if policy else "The site's default"
-        log_action(
-            action=Action.SET_POLICY, moderator=moderator, post=current, reason=reason, note=note, detail=detail
-        )
+        log_action(action=Action.SET_POLICY, moderator=moderator, post=current, reason=reason, note=note, detail=detail)
     return current
 
 
-def ban_create(
-    *, kind: str, comment: Comment, moderator, days: int | None, reason: str = "", note: str = ""
-) -> Ban:
+def ban_create(*, kind: str, comment: Comment, moderator, days: int | None, reason: str = "", note: str = "") -> Ban:
     """Ban the account, the typed name or the address behind a comment, for `days` (None: until lifted)."""
     ban = Ban(
         kind=kind,
@@ -393,7 +399,9 @@ REQUEST_DECISIONS = {
 }
 
 
-def queue_decide(*, items: str, action: str, ids: list[int], moderator, reason: str = "", note: str = "") -> tuple[list[int], list[str]]:
+def queue_decide(
+    *, items: str, action: str, ids: list[int], moderator, reason: str = "", note: str = ""
+) -> tuple[list[int], list[str]]:
     """Apply one action to several queue items ("comments" or "requests"), each in its own transaction.
 
     Returns the ids done and a message for each one refused, so one item

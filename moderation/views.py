@@ -56,7 +56,13 @@ def queue(request):
     items = list(QUEUE_TABS[tab][1]()[: settings.FORUM_QUEUE_PAGE_SIZE])
     for item in items:
         item.moderation_actions = _keyed(_queue_actions(tab, item))
-    context = {"tab": tab, "tabs": QUEUE_TABS, "items": items, "counts": waiting_counts(), "bulk_actions": _keyed(_bulk_actions(tab))}
+    context = {
+        "tab": tab,
+        "tabs": QUEUE_TABS,
+        "items": items,
+        "counts": waiting_counts(),
+        "bulk_actions": _keyed(_bulk_actions(tab)),
+    }
     return render(request, "moderation/queue.html", context)
 
 
@@ -194,7 +200,9 @@ def post_policy(request, slug):
     if not post.can_have_policy_set_by(request.user):
         raise PermissionDenied
     form = PostPolicyForm(
-        _submitted(request), initial={"policy": post.comment_policy}, site_default=ModerationSettings.current().default_policy
+        _submitted(request),
+        initial={"policy": post.comment_policy},
+        site_default=ModerationSettings.current().default_policy,
     )
     if request.method == "POST" and form.is_valid():
         services.post_policy_set(post=post, moderator=request.user, **form.cleaned_data)
@@ -288,10 +296,10 @@ def ask_to_remove_comment(request, pk):
 @require_http_methods(["GET", "POST"])
 def ask_to_remove_section(request, pk):
     """Anyone: ask the moderators to take down a piece of a post, such as a letter quoted in it."""
-    section = get_object_or_404(
-        PostSection.objects.select_related("post"), pk=pk, post__in=Post.objects.published()
+    section = get_object_or_404(PostSection.objects.select_related("post"), pk=pk, post__in=Post.objects.published())
+    refused = (
+        "" if section.takes_removal_requests else "gone" if section.removed_at_authors_request else "editors' text"
     )
-    refused = "" if section.takes_removal_requests else "gone" if section.removed_at_authors_request else "editors' text"
     return _ask_to_remove(request, target={"section": section}, post=section.post, refused=refused)
 
 
@@ -323,7 +331,11 @@ def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
 def _bulk_actions(tab: str) -> list[tuple[str, str]]:
     if tab == "requests":
         return REQUEST_ACTIONS
-    actions = (Action.APPROVE, Action.REJECT) if tab == "held" else (Action.DISMISS_REPORTS, Action.HIDE, Action.REMOVE, Action.PURGE)
+    actions = (
+        (Action.APPROVE, Action.REJECT)
+        if tab == "held"
+        else (Action.DISMISS_REPORTS, Action.HIDE, Action.REMOVE, Action.PURGE)
+    )
     return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
 
 

@@ -37,7 +37,9 @@ def write_archive(path: Path, *, posts: int, comments_per_post: int, seed: int =
     start = datetime(2010, 1, 1, 9, tzinfo=UTC)
     with path.open("w", encoding="utf-8") as out:
         out.write("<?xml version='1.0' encoding='utf-8'?>\n")
-        out.write(f"<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>\n<id>{BLOG}</id>\n")
+        out.write(
+            f"<feed xmlns='http://www.w3.org/2005/Atom' xmlns:blogger='http://schemas.google.com/blogger/2018'>\n<id>{BLOG}</id>\n"
+        )
         comment_number = 10**15
         for number in range(posts):
             post_id = 10**17 + number
@@ -45,7 +47,9 @@ def write_archive(path: Path, *, posts: int, comments_per_post: int, seed: int =
             thread: list[tuple[int, datetime, int]] = []  # (id, time, depth)
             for index in range(comments_per_post):
                 comment_number += 1
-                moment = published + timedelta(minutes=7 * (index + 1), seconds=rng.randrange(60), milliseconds=rng.randrange(1000))
+                moment = published + timedelta(
+                    minutes=7 * (index + 1), seconds=rng.randrange(60), milliseconds=rng.randrange(1000)
+                )
                 parent = rng.choice(thread) if thread and rng.random() < 0.6 else None
                 if parent and parent[2] >= 5:
                     parent = None
@@ -53,7 +57,11 @@ def write_archive(path: Path, *, posts: int, comments_per_post: int, seed: int =
                 kind = rng.random()
                 name, uri, author_type = "", "", "ANONYMOUS"
                 if kind > 0.9:
-                    name, uri, author_type = f"Blogger {rng.randrange(500)}", f"https://www.blogger.com/profile/{rng.randrange(10**6)}", "BLOGGER"
+                    name, uri, author_type = (
+                        f"Blogger {rng.randrange(500)}",
+                        f"https://www.blogger.com/profile/{rng.randrange(10**6)}",
+                        "BLOGGER",
+                    )
                 elif kind > 0.6:
                     name = f"Reader {rng.randrange(2000)}"
                 words = " ".join(rng.choice(WORDS) for _ in range(rng.randrange(25, 70)))

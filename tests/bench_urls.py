@@ -22,9 +22,9 @@ BASELINE = engines["django"].from_string(
 def baseline(request, slug):
     """One SELECT ordered by (tree_id, lft) (with the authors' handles), as many comments as the thread page shows."""
     post = get_object_or_404(Post, slug=slug)
-    comments = (
-        Comment.objects.filter(post=post).select_related("author").order_by("tree_id", "lft")
-    )[: page_number(request.GET.get("limit"))]
+    comments = (Comment.objects.filter(post=post).select_related("author").order_by("tree_id", "lft"))[
+        : page_number(request.GET.get("limit"))
+    ]
     return TemplateResponse(request, BASELINE, {"post": post, "comments": comments})
 
 

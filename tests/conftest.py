@@ -48,7 +48,11 @@ def redis_url():
 def redis_cache(redis_url, settings):
     """The site's cache is that Redis for this test, emptied before and after."""
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url, "KEY_PREFIX": "forum"}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "forum",
+        }
     }
     from django.core.cache import cache
 

@@ -18,7 +18,9 @@ PASSWORD = "a long passphrase"
 _numbers = itertools.count(1)
 
 
-def make_post(*, title: str | None = None, published_on: date | None = None, body: str = "The editor's text.", **fields) -> Post:
+def make_post(
+    *, title: str | None = None, published_on: date | None = None, body: str = "The editor's text.", **fields
+) -> Post:
     number = next(_numbers)
     title = title or f"Post {number}"
     post = Post(title=title, slug=fields.pop("slug", f"post-{number}"), **fields)
@@ -33,7 +35,9 @@ def make_post(*, title: str | None = None, published_on: date | None = None, bod
     return post
 
 
-def make_comment(*, post: Post | None = None, parent: Comment | None = None, text: str | None = None, **fields) -> Comment:
+def make_comment(
+    *, post: Post | None = None, parent: Comment | None = None, text: str | None = None, **fields
+) -> Comment:
     post = post or (parent.post if parent else make_post())
     return services.comment_post(post=post, parent=parent, text=text or f"Comment {next(_numbers)}", **fields)
 

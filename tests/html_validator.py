@@ -11,7 +11,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-JAR = Path(os.environ.get("FORUM_VNU_JAR") or Path(__file__).resolve().parent.parent / ".venv/vnu/package/build/dist/vnu.jar")
+JAR = Path(
+    os.environ.get("FORUM_VNU_JAR") or Path(__file__).resolve().parent.parent / ".venv/vnu/package/build/dist/vnu.jar"
+)
 
 
 def missing() -> str:

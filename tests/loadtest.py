@@ -70,7 +70,9 @@ def main() -> int:
         stack.callback(stop, worker)
         first = stack.enter_context(gunicorn(env, workers=2))
         second = stack.enter_context(gunicorn(env, workers=2))
-        print(f"stack: PostgreSQL primary + streaming replica, Redis, gunicorn x2 (2 workers each) at {first} and {second}, worker")
+        print(
+            f"stack: PostgreSQL primary + streaming replica, Redis, gunicorn x2 (2 workers each) at {first} and {second}, worker"
+        )
         print(f"thread: {COMMENTS} comments; wrk -t1 -c4 -d{SECONDS}s on each instance at once")
 
         reads = measure_reads(wrk, [first, second], slug)
@@ -89,7 +91,9 @@ def main() -> int:
         f"{'posting, 8 posters':<30}{posted['rate']:>9.1f} comments/s ({len(posted['accepted'])} in {posted['seconds']:.1f} s)"
         f"   p50 {posted['p50']:.0f} ms   p99 {posted['p99']:.0f} ms   other answers: {posted['other'] or 'none'}"
     )
-    print(f"limit, one browser, 12 posts across both instances: {limit['accepted']} accepted, {limit['refused']} refused (429)")
+    print(
+        f"limit, one browser, 12 posts across both instances: {limit['accepted']} accepted, {limit['refused']} refused (429)"
+    )
     print(f"after the run: {count} comments in the thread; {len(lost)} acknowledged comments lost; "
           f"{misplaced} tree positions differ from a rebuild; worker {'running' if worker_alive else 'DIED'}")  # fmt: skip
     ok = not lost and not misplaced and limit["accepted"] == PER_POSTER_LIMIT and worker_alive and not posted["other"]
@@ -157,7 +161,12 @@ def measure_reads(wrk: str, bases: list[str], slug: str) -> list[tuple]:
         rate = sum(float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)) for output in outputs)
         p50 = re.search(r"50%\s+(\S+)", outputs[0]).group(1)
         p99 = re.search(r"99%\s+(\S+)", outputs[0]).group(1)
-        errors = [line.strip() for output in outputs for line in output.splitlines() if "Non-2xx" in line or "Socket errors" in line]
+        errors = [
+            line.strip()
+            for output in outputs
+            for line in output.splitlines()
+            if "Non-2xx" in line or "Socket errors" in line
+        ]
         if errors and "If-None-Match" not in " ".join(headers):
             print(f"  {label}: {errors}")
         results.append((label, rate, p50, p99))

@@ -21,10 +21,10 @@ def links(response) -> dict[str, dict]:
     base = response.request["PATH_INFO"]
     parser = _Links(base)
     parser.feed(response.content.decode())
-    return {href: attrs for href, attrs in parser.found}
+    return dict(parser.found)
 
 
 def links_in(html: str, *, page: str) -> dict[str, dict]:
     parser = _Links(page)
     parser.feed(html)
-    return {href: attrs for href, attrs in parser.found}
+    return dict(parser.found)

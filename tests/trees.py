@@ -32,6 +32,7 @@ def rows_differing_from_rebuild(rows) -> set[int]:
     """The comments (TREE_FIELDS rows) whose tree id, lft, rght or level differ from a rebuild's."""
     tree_of_root = {pk: tree_id for pk, parent_id, tree_id, *_ in rows if parent_id is None}
     expected = {
-        pk: (tree_of_root[root], lft, rght, level) for pk, (root, lft, rght, level) in expected_nested_sets(rows).items()
+        pk: (tree_of_root[root], lft, rght, level)
+        for pk, (root, lft, rght, level) in expected_nested_sets(rows).items()
     }
     return {pk for pk, _, tree_id, lft, rght, level in rows if (tree_id, lft, rght, level) != expected.get(pk)}

@@ -122,7 +122,9 @@ def _read(source, name: str, opening: bytes) -> Iterator:
 def _key(entry_id: str) -> str:
     match = _ENTRY_NUMBER.search(entry_id)
     if not match:
-        raise ArchiveError("the entry's <id> is not a Blogger post, page or comment id", entry=entry_id.strip() or "(no id)")
+        raise ArchiveError(
+            "the entry's <id> is not a Blogger post, page or comment id", entry=entry_id.strip() or "(no id)"
+        )
     return f"blogger:{match[1]}"
 
 
@@ -194,7 +196,9 @@ def _takeout_entry(element):
             key=key,
             kind="page" if kind == "PAGE" else "post",
             skip="trashed" if binned else POST_STATUSES[status],
-            address=path_of(text(element.find(f"{TAKEOUT}filename"))) if text(element.find(f"{TAKEOUT}filename")).strip() else "",
+            address=path_of(text(element.find(f"{TAKEOUT}filename")))
+            if text(element.find(f"{TAKEOUT}filename")).strip()
+            else "",
             labels=[category.get("term", "") for category in element.findall(f"{ATOM}category")],
         )
     if kind == "COMMENT":

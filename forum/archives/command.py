@@ -36,9 +36,13 @@ class ArchiveImportCommand(BaseCommand):
                 self.read(path), progress=self.stdout.write, keep_order=self.keep_order, allow_empty=self.allow_empty
             )
         except OSError as error:
-            raise CommandError(f"{path}: cannot read the file ({error.strerror or error}). Nothing was imported.") from None
+            raise CommandError(
+                f"{path}: cannot read the file ({error.strerror or error}). Nothing was imported."
+            ) from None
         except UnicodeDecodeError as error:
-            raise CommandError(f"{path}: the file is not UTF-8 text ({error.reason} at byte {error.start}). Nothing was imported.") from None
+            raise CommandError(
+                f"{path}: the file is not UTF-8 text ({error.reason} at byte {error.start}). Nothing was imported."
+            ) from None
         except ArchiveError as error:
             consequence = " Nothing was imported." if error.nothing_written else ""
             raise CommandError(f"{path}: refused: {error}.{consequence}") from None

@@ -55,7 +55,9 @@ def read_wordpress(path: Path) -> Iterator:
     with path.open("rb") as source:
         declared = WP_NAMESPACE.search(source.read(65536))
         if declared is None:
-            raise ArchiveError(f"{path.name} is not a WordPress export (no WXR namespace http://wordpress.org/export/1.x/)")
+            raise ArchiveError(
+                f"{path.name} is not a WordPress export (no WXR namespace http://wordpress.org/export/1.x/)"
+            )
         source.seek(0)
         wp = "{" + declared[0].decode() + "}"
         authors: dict[str, str] = {}
@@ -135,7 +137,9 @@ def _time(element, tag: str, entry: str, *, fallback: str = "", required: bool =
         try:
             return datetime.strptime(value, "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
         except ValueError:
-            raise ArchiveError(f"{name.split('}')[-1]} {value!r} is not a time like 2020-10-29 18:30:00", entry=entry) from None
+            raise ArchiveError(
+                f"{name.split('}')[-1]} {value!r} is not a time like 2020-10-29 18:30:00", entry=entry
+            ) from None
     if required:
         raise ArchiveError("no publication time", entry=entry)
     return None

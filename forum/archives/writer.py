@@ -77,15 +77,24 @@ class ImportSummary:
             f"{self.comments_already_imported} already here.",
             f"Drafts skipped: {self.drafts_skipped}; trashed or deleted posts skipped: {self.trashed_skipped} "
             f"(with {_count(self.comments_skipped, 'comment')} under them). They are never published.",
-            f"Labels: {len(self.labels)}" + (f" ({', '.join(sorted(self.labels)[:20])}"
-                                                 f"{', …' if len(self.labels) > 20 else ''})" if self.labels else "") + ".",
+            f"Labels: {len(self.labels)}"
+            + (
+                f" ({', '.join(sorted(self.labels)[:20])}{', …' if len(self.labels) > 20 else ''})"
+                if self.labels
+                else ""
+            )
+            + ".",
         ]
         if self.members:
-            lines.append(f"Members: {self.members} accounts made (no password or email: they cannot log in until an administrator sets an email for a password reset).")
+            lines.append(
+                f"Members: {self.members} accounts made (no password or email: they cannot log in until an administrator sets an email for a password reset)."
+            )
         if self.names_shortened:
             lines.append(f"Names shortened to fit: {self.names_shortened}.")
         if self.addresses_dropped:
-            lines.append(f"Commenters' web addresses that were not valid addresses, left off: {self.addresses_dropped}.")
+            lines.append(
+                f"Commenters' web addresses that were not valid addresses, left off: {self.addresses_dropped}."
+            )
         if self.orphans_kept_at_top:
             lines.append(
                 f"Replies whose comment is missing from the archive, kept as top-level comments: {self.orphans_kept_at_top}."
@@ -185,8 +194,15 @@ def _check_post(record: ImportedPost) -> None:
         if position in positions:
             raise ArchiveError(f"two parts of the post are at position {position}", entry=record.key)
         positions.add(position)
-        section = PostSection(post=post, position=position, body=imported.body, body_format=imported.format,
-                              heading=imported.heading, credit=imported.credit, removed_at_authors_request=imported.removed)
+        section = PostSection(
+            post=post,
+            position=position,
+            body=imported.body,
+            body_format=imported.format,
+            heading=imported.heading,
+            credit=imported.credit,
+            removed_at_authors_request=imported.removed,
+        )
         _clean(section, record.key, exclude=["post"], what=f"part {number} of the post")
     for label in record.labels:
         _check_label(label, record.key)
@@ -221,7 +237,9 @@ def _check_comment(record: ImportedComment, summary: ImportSummary) -> None:
         record.author_url = ""
         summary.addresses_dropped += 1
     # The sanitiser runs once, when the comment is written; here the model checks the fields and the text.
-    _clean(_unsaved_comment(record), record.key, exclude=["post", "parent", "author", "lft", "rght", "tree_id", "level"])
+    _clean(
+        _unsaved_comment(record), record.key, exclude=["post", "parent", "author", "lft", "rght", "tree_id", "level"]
+    )
 
 
 def _is_web_address(value: str) -> bool:
@@ -334,7 +352,9 @@ def _reachable(shape: _Conversations) -> set[str]:
 # Writing ----------------------------------------------------------------------------------------------
 
 
-def _create_members_and_labels(members: list[ImportedMember], labels: list[ImportedLabel], summary: ImportSummary) -> None:
+def _create_members_and_labels(
+    members: list[ImportedMember], labels: list[ImportedLabel], summary: ImportSummary
+) -> None:
     with transaction.atomic():
         for imported in labels:
             if Label.objects.filter(name=imported.name).exists():
@@ -358,7 +378,9 @@ def _create_members_and_labels(members: list[ImportedMember], labels: list[Impor
             summary.members += 1
 
 
-def _write_post(record: ImportedPost, comments: list[ImportedComment], summary: ImportSummary, *, keep_order: bool) -> None:
+def _write_post(
+    record: ImportedPost, comments: list[ImportedComment], summary: ImportSummary, *, keep_order: bool
+) -> None:
     if record.attach_by_path and not comments:
         return  # a comments-only archive's empty thread: nothing to bring
     if record.skip_reason:
@@ -427,8 +449,11 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
         section = PostSection(
             post=post,
             position=imported.position if imported.position is not None else position,
-            body=imported.body, body_format=imported.format,
-            heading=imported.heading, credit=imported.credit, removed_at_authors_request=imported.removed,
+            body=imported.body,
+            body_format=imported.format,
+            heading=imported.heading,
+            credit=imported.credit,
+            removed_at_authors_request=imported.removed,
         )
         services.section_save(section=section, editor=None)
     if record.labels:
@@ -480,7 +505,9 @@ def _comment(post: Post, record: ImportedComment, members: dict) -> Comment:
     if record.author_handle:
         author = members.get(record.author_handle.lower())
         if author is None:
-            raise ValidationError(f"comment {record.key} names the member {record.author_handle}, who has no account here")
+            raise ValidationError(
+                f"comment {record.key} names the member {record.author_handle}, who has no account here"
+            )
     comment = _unsaved_comment(record, post=post, author=author)
     comment.set_text(record.text)
     return comment

@@ -132,7 +132,11 @@ def test_change_password(client):
     client.force_login(member)
     response = client.post(
         reverse("accounts:password_change"),
-        {"old_password": PASSWORD, "new_password1": "another long passphrase", "new_password2": "another long passphrase"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another long passphrase",
+            "new_password2": "another long passphrase",
+        },
     )
     assert response["Location"] == reverse("accounts:password_change_done")
     member.refresh_from_db()

@@ -41,6 +41,8 @@ def test_names_in_other_scripts_that_look_like_nobody_are_welcome():
 
 
 def test_skeletons_agree_across_case_and_scripts():
-    assert len({name_skeleton(name) for name in ("Getafix", "GETAFIX", "Getaf1x", "Gеtafix", "Gétafix", "Ｇetafix")}) == 1
+    assert (
+        len({name_skeleton(name) for name in ("Getafix", "GETAFIX", "Getaf1x", "Gеtafix", "Gétafix", "Ｇetafix")}) == 1
+    )
     assert name_skeleton("rnoderator") == name_skeleton("moderator")
     assert name_skeleton("Obelix") != name_skeleton("Asterix")

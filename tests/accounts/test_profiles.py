@@ -119,7 +119,7 @@ def test_deleting_an_account_can_keep_its_comments_under_deleted_account(client)
     words.refresh_from_db()
     assert words.author is None and words.text == "Worth keeping"
     page = client.get(post.get_absolute_url()).content.decode()
-    assert '<b class=ad>[deleted account]</b>' in page and "Worth keeping" in page
+    assert "<b class=ad>[deleted account]</b>" in page and "Worth keeping" in page
     assert "Getafix" not in page
 
 

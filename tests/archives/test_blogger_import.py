@@ -9,7 +9,6 @@ profile authors, a deleted comment with a reply, a page, a draft and a binned po
 import re
 import zipfile
 from datetime import UTC, datetime
-from html import unescape
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,9 @@ def takeout_zip(tmp_path: Path) -> Path:
     path = tmp_path / "takeout-20240501.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.write(TAKEOUT, "Takeout/Blogger/Blogs/Example Probation Blog/feed.atom")
-        archive.writestr("Takeout/Blogger/Comments/Someone else/feed.atom", "<feed xmlns='http://www.w3.org/2005/Atom'/>")
+        archive.writestr(
+            "Takeout/Blogger/Comments/Someone else/feed.atom", "<feed xmlns='http://www.w3.org/2005/Atom'/>"
+        )
         archive.writestr("Takeout/archive_browser.html", "<html></html>")
     return path
 
@@ -105,17 +106,25 @@ def test_time_references_in_imported_comments_link_both_ways(client, archive):
 def test_post_body_keeps_the_editors_structure_and_nothing_that_runs(client, archive):
     import_blogger(archive)
     page = client.get(POST_URL).content.decode()
-    article = page[page.index('<article class="post'): page.index('id="comments"')]
-    for kept in ("<h3>Heading</h3>", "<ul><li>one</li><li>two</li></ul>", "<blockquote>quoted</blockquote>",
-                 '<a href="https://www.gov.uk/">gov.uk</a>', "Café naïve ✓",
-                 '<img src="https://blogger.googleusercontent.com/img/a/example.png" alt="chart">'):
+    article = page[page.index('<article class="post') : page.index('id="comments"')]
+    for kept in (
+        "<h3>Heading</h3>",
+        "<ul><li>one</li><li>two</li></ul>",
+        "<blockquote>quoted</blockquote>",
+        '<a href="https://www.gov.uk/">gov.uk</a>',
+        "Café naïve ✓",
+        '<img src="https://blogger.googleusercontent.com/img/a/example.png" alt="chart">',
+    ):
         assert kept in article
     for gone in ("<script", "alert(1)", "onerror", "javascript:", "style="):
         assert gone not in article
     assert "red words" in article
     assert '<span class="post-byline">by Jim Brown</span>' in article
-    assert re.search(r'Labels: <a class="post-label" href="/labels/hmpps/" rel="tag">HMPPS</a>, '
-                     r'<a class="post-label" href="/labels/probation-reform/" rel="tag">Probation Reform</a>', article)
+    assert re.search(
+        r'Labels: <a class="post-label" href="/labels/hmpps/" rel="tag">HMPPS</a>, '
+        r'<a class="post-label" href="/labels/probation-reform/" rel="tag">Probation Reform</a>',
+        article,
+    )
 
 
 def test_drafts_and_binned_posts_never_reach_readers(client, archive):
@@ -124,8 +133,15 @@ def test_drafts_and_binned_posts_never_reach_readers(client, archive):
     assert not Post.objects.filter(title__in=["Unfinished thoughts", "Binned post"]).exists()
     everywhere = "".join(
         client.get(url).content.decode()
-        for url in ["/", "/feeds/posts/", "/feeds/comments/", "/search/?q=thoughts", "/search/?q=comment",
-                    "/labels/hmpps/", "/labels/hmpps/feed/"]
+        for url in [
+            "/",
+            "/feeds/posts/",
+            "/feeds/comments/",
+            "/search/?q=thoughts",
+            "/search/?q=comment",
+            "/labels/hmpps/",
+            "/labels/hmpps/feed/",
+        ]
     )
     for hidden in ("Unfinished thoughts", "Draft comment must never show", "Binned", "Half a thought"):
         assert hidden not in everywhere
@@ -156,8 +172,13 @@ def test_old_addresses_redirect_permanently_to_the_same_words(client):
         response = client.get(old)
         assert (response.status_code, response["Location"]) == (301, new), old
         assert client.get(new).status_code == 200, new
-    for unknown in ["/2020/10/no-such-post.html", "/feeds/1234/comments/default", "/search/label/Nothing",
-                    "/p/nothing.html", "/2020/10/at-odds-with-the-evidence.html/x"]:
+    for unknown in [
+        "/2020/10/no-such-post.html",
+        "/feeds/1234/comments/default",
+        "/search/label/Nothing",
+        "/p/nothing.html",
+        "/2020/10/at-odds-with-the-evidence.html/x",
+    ]:
         assert client.get(unknown).status_code == 404, unknown
     # An old address never shadows a page of this site.
     assert client.post("/2020/10/at-odds-with-the-evidence.html").status_code == 404
@@ -232,7 +253,6 @@ def test_a_newer_archive_adds_only_the_new_replies_into_the_right_place(client, 
     path.write_text(newer, encoding="utf-8")
     summary = import_blogger(path)
     assert "Comments: 1 imported" in summary and "9 already here" in summary
-    post = Post.objects.get(slug="at-odds-with-the-evidence")
     first = Comment.objects.get(text__startswith="First!")
     late = Comment.objects.get(text="A late answer to 19:12")
     assert late.parent_id == first.pk
@@ -260,7 +280,10 @@ def test_bulk_written_trees_are_exactly_what_mptt_computes(archive):
     [
         ("blogger-malformed-truncated.xml", "not well-formed XML at line 38"),
         ("blogger-malformed-truncated-classic.xml", "not well-formed XML at line 47"),
-        ("blogger-malformed-orphan-comment.xml", "entry blogger:4455667788990011223: the comment belongs to post blogger:1111111111111111111, which is not in the archive"),
+        (
+            "blogger-malformed-orphan-comment.xml",
+            "entry blogger:4455667788990011223: the comment belongs to post blogger:1111111111111111111, which is not in the archive",
+        ),
         ("blogger-malformed-orphan-comment-classic.xml", "entry blogger:4455667788990011223"),
     ],
 )
@@ -327,7 +350,13 @@ def test_long_imports_say_how_far_they_have_got(monkeypatch):
 
 def test_odd_paths_at_old_addresses_are_plain_404s(client):
     import_blogger(TAKEOUT)
-    for path in ["/anything%00", "/search/label/%00", "/labels/%00/", "/labels/%00/feed/", "/2020/10/x%00.html",
-                 "/search?q=%00"]:
+    for path in [
+        "/anything%00",
+        "/search/label/%00",
+        "/labels/%00/",
+        "/labels/%00/feed/",
+        "/2020/10/x%00.html",
+        "/search?q=%00",
+    ]:
         assert client.get(path).status_code in {404, 301}, path
     assert client.get("/feeds/posts/default/-/Probation%20Reform")["Location"] == "/labels/probation-reform/feed/"

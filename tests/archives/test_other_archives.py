@@ -173,7 +173,9 @@ def test_plain_permalinks_older_wxr_versions_entities_and_odd_addresses(client, 
 
 def test_files_of_the_wrong_kind_are_refused(tmp_path):
     rss = tmp_path / "feed.xml"
-    rss.write_text("<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>", encoding="utf-8")
+    rss.write_text(
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>x</title></channel></rss>", encoding="utf-8"
+    )
     with pytest.raises(CommandError, match="is not a WordPress export"):
         run("import_wordpress", rss)
     empty_disqus = tmp_path / "disqus.xml"

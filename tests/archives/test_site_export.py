@@ -39,7 +39,9 @@ def a_lived_in_site() -> dict:
     member = make_member("Hugh")
     post = make_post(title="Posted here", editor=make_member("Editrix"))
     post.labels.add(services.label_for_name("Über Labels ✓"))
-    first = make_comment_at("19:12", post=post, text="Café at 19:12", ip_address="203.0.113.9", removal_key="secret-key-1")
+    first = make_comment_at(
+        "19:12", post=post, text="Café at 19:12", ip_address="203.0.113.9", removal_key="secret-key-1"
+    )
     by_member = make_comment(parent=first, author=member, text="@anon 19:12 no, and <b>bold</b>")
     make_comment(parent=by_member, text="Named reply", author_name="Netnipper", removal_key="secret-key-2")
     anonymous = make_comment(post=post, text="Anonymous with a tag", anon_device="device-abc")
@@ -78,8 +80,16 @@ def test_export_import_export_gives_the_same_file(tmp_path):
 def test_the_export_carries_no_addresses_keys_or_secrets(tmp_path):
     site = a_lived_in_site()
     exported = export(tmp_path / "site.jsonl")
-    for secret in ("203.0.113.9", "secret-key", "device-abc", site["anonymous"].anon_fingerprint,
-                   Comment.objects.exclude(removal_key_hash="").first().removal_key_hash, "@example.org", "pbkdf2", "md5$"):
+    for secret in (
+        "203.0.113.9",
+        "secret-key",
+        "device-abc",
+        site["anonymous"].anon_fingerprint,
+        Comment.objects.exclude(removal_key_hash="").first().removal_key_hash,
+        "@example.org",
+        "pbkdf2",
+        "md5$",
+    ):
         assert secret not in exported
     assert site["anonymous"].anon_tag in exported  # the label readers know them by stays
 
@@ -112,10 +122,14 @@ def test_import_site_fills_only_an_empty_site(tmp_path):
         (['{"type": "post"}'], "this is not a forum-site-export file"),
         (['{"type": "header", "format": "forum-site-export", "version": 9}'], "version 9"),
         (['{"type": "header", "format": "forum-site-export", "version": 1}', "{not json"], "entry line 2"),
-        (['{"type": "header", "format": "forum-site-export", "version": 1}', '{"type": "post", "slug": "x"}'],
-         "entry line 2: not a record of this format (missing field 'kind')"),
-        (['{"type": "header", "format": "forum-site-export", "version": 1}', '{"type": "ghost"}'],
-         "unknown record type 'ghost'"),
+        (
+            ['{"type": "header", "format": "forum-site-export", "version": 1}', '{"type": "post", "slug": "x"}'],
+            "entry line 2: not a record of this format (missing field 'kind')",
+        ),
+        (
+            ['{"type": "header", "format": "forum-site-export", "version": 1}', '{"type": "ghost"}'],
+            "unknown record type 'ghost'",
+        ),
     ],
 )
 def test_a_damaged_export_is_refused_by_line_with_nothing_written(tmp_path, lines, reason):
@@ -141,7 +155,9 @@ def test_a_file_cut_off_halfway_leaves_nothing(tmp_path):
 
 def test_a_file_that_is_not_utf8_is_refused_clearly(tmp_path):
     path = tmp_path / "latin1.jsonl"
-    path.write_bytes('{"type": "header", "format": "forum-site-export", "version": 1}\n{"title": "Caf\xe9"}\n'.encode("latin-1"))
+    path.write_bytes(
+        '{"type": "header", "format": "forum-site-export", "version": 1}\n{"title": "Caf\xe9"}\n'.encode("latin-1")
+    )
     with pytest.raises(CommandError, match="not UTF-8 text"):
         call_command("import_site", str(path))
 
@@ -155,7 +171,9 @@ def test_the_round_trip_keeps_what_editors_and_posters_wrote_exactly(tmp_path):
     PostSection.objects.filter(post=post).update(position=0)
     services.section_save(section=PostSection(post=post, position=1, body="Second part"), editor=None)
     # An editor moved the date without touching the imported time.
-    Post.objects.filter(pk=post.pk).update(published_at=datetime(2020, 1, 1, 23, 30, tzinfo=UTC), published_on=date(2020, 1, 3))
+    Post.objects.filter(pk=post.pk).update(
+        published_at=datetime(2020, 1, 1, 23, 30, tzinfo=UTC), published_on=date(2020, 1, 3)
+    )
     post.labels.add(services.label_for_name("foo"))
     from forum.models import Label as LabelModel
 

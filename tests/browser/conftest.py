@@ -46,9 +46,11 @@ def _watched_page(browser, **context_options):
     page.csp_violations = []
     page.on(
         "console",
-        lambda message: page.csp_violations.append(message.text)
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
-        else None,
+        lambda message: (
+            page.csp_violations.append(message.text)
+            if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text
+            else None
+        ),
     )
     return context, page
 

@@ -48,7 +48,12 @@ def test_anonymous_author_removes_their_comment_from_a_fresh_browser_with_the_sa
         assert tombstone.locator("p.ts").inner_text() == "This comment has been removed by the author."
         assert "Something I will want to take back." not in other.content()
         nested_reply = other.locator(f"#c{comment.pk} #c{reply.pk}")
-        assert nested_reply.evaluate("node => { let depth = 0; for (let up = node.parentElement; up; up = up.parentElement) if (up.matches('li[id^=c]')) depth++; return depth; }") == 1
+        assert (
+            nested_reply.evaluate(
+                "node => { let depth = 0; for (let up = node.parentElement; up; up = up.parentElement) if (up.matches('li[id^=c]')) depth++; return depth; }"
+            )
+            == 1
+        )
         assert "A reply that must survive." in nested_reply.inner_text()
         other.locator(f"#c{comment.pk}").screenshot(path=str(artifacts / "removed-by-author.png"))
     finally:

@@ -44,11 +44,24 @@ def build_world() -> World:
     letter.set_body("Three patients to a bay meant for two, and nobody to say so to.")
     letter.save()
     make_post(title="A quieter week", body="Nothing much happened, which is news in itself.")
-    opener = comment_post(post=post, text="The problem is the beds, not the staff. Anyone who has worked a winter knows it.", anon_device="device-1")
-    chain = [comment_post(post=post, parent=opener, text="@anon agreed, and the discharge delays make it worse.", author=member)]
+    opener = comment_post(
+        post=post,
+        text="The problem is the beds, not the staff. Anyone who has worked a winter knows it.",
+        anon_device="device-1",
+    )
+    chain = [
+        comment_post(
+            post=post, parent=opener, text="@anon agreed, and the discharge delays make it worse.", author=member
+        )
+    ]
     for depth in range(2, DEPTH):
         chain.append(
-            comment_post(post=post, parent=chain[-1], text=f"Reply at depth {depth}: a longer sentence so the column width shows how the words wrap on a phone.", anon_device=f"device-{depth % 3}")
+            comment_post(
+                post=post,
+                parent=chain[-1],
+                text=f"Reply at depth {depth}: a longer sentence so the column width shows how the words wrap on a phone.",
+                anon_device=f"device-{depth % 3}",
+            )
         )
     deepest = chain[-1]
     # An edited reply deep down: its "edited" label once pushed a phone's page sideways.
@@ -97,7 +110,11 @@ def build_world() -> World:
         ("bans", reverse("moderation:bans"), "moderator"),
         ("post policy", reverse("moderation:post_policy", args=[slug]), "moderator"),
         ("log", reverse("moderation:log"), "reader"),
-        ("log entry", reverse("moderation:log_entry", args=[ModerationLogEntry.objects.get(comment=rude).pk]), "reader"),
+        (
+            "log entry",
+            reverse("moderation:log_entry", args=[ModerationLogEntry.objects.get(comment=rude).pk]),
+            "reader",
+        ),
         ("inbox", reverse("forum:submission_inbox"), "editor"),
         ("piece sent in", reverse("forum:submission_detail", args=[submission.pk]), "editor"),
         ("not found", "/no-such-page/", "reader"),
@@ -205,7 +222,9 @@ def test_a_reply_eight_levels_deep_keeps_most_of_a_phone_screen_for_its_words(li
     try:
         page = context.new_page()
         page.goto(live_server.url + world.post.get_absolute_url())
-        depth = page.locator(f"#c{world.deepest.pk}").evaluate("(node) => { let depth = 0; for (let at = node.parentElement; at; at = at.parentElement) if (at.tagName === 'LI') depth++; return depth; }")
+        depth = page.locator(f"#c{world.deepest.pk}").evaluate(
+            "(node) => { let depth = 0; for (let at = node.parentElement; at; at = at.parentElement) if (at.tagName === 'LI') depth++; return depth; }"
+        )
         words = page.locator(f"#c{world.deepest.pk} > article > p").first.bounding_box()
     finally:
         context.close()
@@ -227,10 +246,16 @@ def test_screenshots_of_the_thread_queue_and_home_page_at_laptop_and_phone_width
                 page.screenshot(path=str(artifacts / f"{name.split(':')[0]}-{width}.png"), full_page=True)
             finally:
                 context.close()
-    assert {path.name for path in artifacts.glob("*-1280.png")} >= {"home-1280.png", "thread-1280.png", "queue-1280.png"}
+    assert {path.name for path in artifacts.glob("*-1280.png")} >= {
+        "home-1280.png",
+        "thread-1280.png",
+        "queue-1280.png",
+    }
 
 
-def test_on_a_phone_search_and_account_links_fold_behind_a_menu_that_opens_without_javascript(live_server, browser, artifacts):
+def test_on_a_phone_search_and_account_links_fold_behind_a_menu_that_opens_without_javascript(
+    live_server, browser, artifacts
+):
     build_world()
     for viewport, folded in ((SCREENSHOT_PHONE, True), (LAPTOP, False)):
         context = browser.new_context(viewport=viewport, java_script_enabled=False)

@@ -66,7 +66,9 @@ def test_a_moderator_hides_a_comment_from_the_thread_and_readers_see_the_tombsto
     page.wait_for_url("**/moderation/")
     post_url = live_server.url + "/posts/the-real-problem/"
     page.goto(post_url)
-    target = Comment.objects.filter(post__slug="the-real-problem", state=Comment.State.PUBLISHED).order_by("tree_id", "lft")[1]
+    target = Comment.objects.filter(post__slug="the-real-problem", state=Comment.State.PUBLISHED).order_by(
+        "tree_id", "lft"
+    )[1]
     words = target.text[:30]
     box = page.locator(f"#c{target.pk} > article")
     box.locator("p.mod").get_by_role("button", name="Hide").click()

@@ -51,7 +51,9 @@ def test_a_reader_sees_why_a_comment_went_and_follows_the_link_to_the_decision(l
     comment_moderate(
         comment=removed, action="remove", moderator=make_moderator(), reason="Personal abuse", note="Private note"
     )
-    Client(REMOTE_ADDR="203.0.113.5").post(reverse("moderation:report_comment", args=[reported.pk]), {"reason": "abuse"})
+    Client(REMOTE_ADDR="203.0.113.5").post(
+        reverse("moderation:report_comment", args=[reported.pk]), {"reason": "abuse"}
+    )
     page.goto(live_server.url + post.get_absolute_url())
     removed_item = page.locator(f"#c{removed.pk} > article")
     reported_item = page.locator(f"#c{reported.pk} > article")

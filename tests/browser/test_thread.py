@@ -27,7 +27,12 @@ def test_reply_inline_appears_nested_under_its_parent(live_server, page, artifac
     reply = Comment.objects.get(text__startswith="Replying from a real browser.")
     assert reply.parent_id == parent.pk
     nested = page.locator(f"#c{parent.pk} #c{reply.pk}")
-    assert nested.evaluate("node => { let depth = 0; for (let up = node.parentElement; up; up = up.parentElement) if (up.matches('li[id^=c]')) depth++; return depth; }") == 1
+    assert (
+        nested.evaluate(
+            "node => { let depth = 0; for (let up = node.parentElement; up; up = up.parentElement) if (up.matches('li[id^=c]')) depth++; return depth; }"
+        )
+        == 1
+    )
     assert "Second paragraph." in nested.inner_text()
     assert page.locator("#comments li[id^='c']").count() == 26
     page.screenshot(path=str(artifacts / "thread.png"), full_page=True)
@@ -51,5 +56,10 @@ def test_reply_without_javascript_goes_through_the_reply_page(live_server, page_
 
     reply = Comment.objects.get(text="No script needed.")
     nested = page.locator(f"#c{parent.pk} #c{reply.pk}")
-    assert nested.evaluate("node => { let depth = 0; for (let up = node.parentElement; up; up = up.parentElement) if (up.matches('li[id^=c]')) depth++; return depth; }") == 2
+    assert (
+        nested.evaluate(
+            "node => { let depth = 0; for (let up = node.parentElement; up; up = up.parentElement) if (up.matches('li[id^=c]')) depth++; return depth; }"
+        )
+        == 2
+    )
     assert "Getafix" in nested.inner_text()

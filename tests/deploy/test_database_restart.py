@@ -70,7 +70,12 @@ def test_posting_through_a_database_restart_loses_nothing_acknowledged(collected
         FORUM_WORKER_POLL_SECONDS=0.3,
     )
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "run_worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [PYTHON, "manage.py", "run_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
     )
     worker_output = []
     reader = threading.Thread(target=lambda: worker_output.extend(worker.stdout), daemon=True)
@@ -95,7 +100,9 @@ def test_posting_through_a_database_restart_loses_nothing_acknowledged(collected
         # The worker noticed, waited, and works again: it runs a job made due now.
         ScheduledJob.objects.filter(name="send_notifications").update(next_run_at=timezone.now())
         deadline = time.monotonic() + 20
-        while not ScheduledJob.objects.filter(name="send_notifications", last_finished_at__gt=timezone.now() - timezone.timedelta(seconds=5)).exists():
+        while not ScheduledJob.objects.filter(
+            name="send_notifications", last_finished_at__gt=timezone.now() - timezone.timedelta(seconds=5)
+        ).exists():
             assert time.monotonic() < deadline, "the worker did not run a job after the restart"
             time.sleep(0.2)
         assert worker.poll() is None, "the worker died with the database"

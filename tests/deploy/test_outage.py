@@ -39,6 +39,7 @@ def test_a_comment_posted_while_the_database_is_down_comes_back_to_copy(browser,
 @pytest.mark.django_db
 def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser, monkeypatch):
     post = make_post()
+
     def database_gone(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
@@ -53,6 +54,7 @@ def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser,
 @pytest.mark.django_db
 def test_other_errors_keep_the_plain_500_page(browser, monkeypatch):
     post = make_post()
+
     def bug(*args, **kwargs):
         raise ZeroDivisionError
 

@@ -22,7 +22,9 @@ def test_two_server_processes_share_one_posting_limit(redis_url, redis_cache, co
     )
     with gunicorn(env) as first, gunicorn(env) as second:
         poster = Visitor()
-        answers = [poster.post_comment(base, post.slug, f"Comment number {n}") for n, base in enumerate([first, second] * 4)]
+        answers = [
+            poster.post_comment(base, post.slug, f"Comment number {n}") for n, base in enumerate([first, second] * 4)
+        ]
 
     statuses = [answer.status for answer in answers]
     assert statuses[:ALLOWED] == [302] * ALLOWED, [answer.body[:300] for answer in answers[:ALLOWED]]

@@ -119,7 +119,12 @@ def test_two_workers_at_once_run_each_due_job_once(no_delay):
 def test_the_worker_stops_cleanly_on_sigterm():
     env = production_env(DATABASE_URL=database_url(connection.settings_dict))
     worker = subprocess.Popen(
-        [PYTHON, "manage.py", "run_worker"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [PYTHON, "manage.py", "run_worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         first = worker.stdout.readline()

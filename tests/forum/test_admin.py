@@ -54,10 +54,18 @@ def test_section_with_nul_byte_gets_a_form_error(editor_client):
     response = editor_client.post(
         reverse("admin:forum_post_add"),
         {
-            "title": "Bad", "slug": "bad", "published_on": "2021-04-01", "kind": "post", "editor": "",
-            "sections-TOTAL_FORMS": "1", "sections-INITIAL_FORMS": "0",
-            "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
-            "sections-0-position": "1", "sections-0-body_format": "text", "sections-0-body": "nul \x00 byte",
+            "title": "Bad",
+            "slug": "bad",
+            "published_on": "2021-04-01",
+            "kind": "post",
+            "editor": "",
+            "sections-TOTAL_FORMS": "1",
+            "sections-INITIAL_FORMS": "0",
+            "sections-MIN_NUM_FORMS": "0",
+            "sections-MAX_NUM_FORMS": "1000",
+            "sections-0-position": "1",
+            "sections-0-body_format": "text",
+            "sections-0-body": "nul \x00 byte",
         },
     )
     assert response.status_code == 200
@@ -76,7 +84,9 @@ def test_the_comment_admin_shows_comments_but_changes_none_by_hand(editor_client
         {"post": parent.post_id, "parent": parent.pk, "text": "edited", "state": "removed_by_moderator"},
     )
     assert edit.status_code == 403
-    assert editor_client.post(reverse("admin:forum_comment_delete", args=[reply.pk]), {"post": "yes"}).status_code == 403
+    assert (
+        editor_client.post(reverse("admin:forum_comment_delete", args=[reply.pk]), {"post": "yes"}).status_code == 403
+    )
     assert editor_client.get(reverse("admin:forum_comment_add")).status_code == 403
     reply.refresh_from_db()
     assert (reply.text, reply.state) == ("child", Comment.State.PUBLISHED)
@@ -91,8 +101,13 @@ def test_readers_cannot_reach_the_admin(client):
 def post_form(**sections) -> dict:
     """The admin's add or change form for a post, with its sections' fields as `sections-0-body=...`."""
     data = {
-        "title": "Two Parts", "slug": "two-parts", "published_on": "2021-04-01", "kind": "post", "editor": "",
-        "sections-MIN_NUM_FORMS": "0", "sections-MAX_NUM_FORMS": "1000",
+        "title": "Two Parts",
+        "slug": "two-parts",
+        "published_on": "2021-04-01",
+        "kind": "post",
+        "editor": "",
+        "sections-MIN_NUM_FORMS": "0",
+        "sections-MAX_NUM_FORMS": "1000",
     }
     data.update({key.replace("__", "-"): value for key, value in sections.items()})
     return data
@@ -103,9 +118,14 @@ def test_two_new_sections_with_no_position_save_in_order(editor_client):
     response = editor_client.post(
         reverse("admin:forum_post_add"),
         post_form(
-            sections__TOTAL_FORMS="2", sections__INITIAL_FORMS="0",
-            sections__0__position="", sections__0__body_format="text", sections__0__body="First part.",
-            sections__1__position="", sections__1__body_format="text", sections__1__body="Second part.",
+            sections__TOTAL_FORMS="2",
+            sections__INITIAL_FORMS="0",
+            sections__0__position="",
+            sections__0__body_format="text",
+            sections__0__body="First part.",
+            sections__1__position="",
+            sections__1__body_format="text",
+            sections__1__body="Second part.",
         ),
     )
     assert response.status_code == 302, response.content.decode()[:3000]
@@ -124,11 +144,16 @@ def test_sections_can_swap_places_and_a_shared_position_is_refused_with_a_messag
     second = post.sections.create(position=2, body="Second part.", body_html="<p>Second part.</p>")
     first = post.sections.get(position=1)
     common = {
-        "sections__TOTAL_FORMS": "2", "sections__INITIAL_FORMS": "2",
-        "sections__0__id": str(first.pk), "sections__0__post": str(post.pk),
-        "sections__0__body_format": "text", "sections__0__body": first.body,
-        "sections__1__id": str(second.pk), "sections__1__post": str(post.pk),
-        "sections__1__body_format": "text", "sections__1__body": second.body,
+        "sections__TOTAL_FORMS": "2",
+        "sections__INITIAL_FORMS": "2",
+        "sections__0__id": str(first.pk),
+        "sections__0__post": str(post.pk),
+        "sections__0__body_format": "text",
+        "sections__0__body": first.body,
+        "sections__1__id": str(second.pk),
+        "sections__1__post": str(post.pk),
+        "sections__1__body_format": "text",
+        "sections__1__body": second.body,
     }
     change = reverse("admin:forum_post_change", args=[post.pk])
     clash = editor_client.post(change, post_form(**common, sections__0__position="2", sections__1__position="2"))

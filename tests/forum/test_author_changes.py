@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from forum import identity
 from forum.models import Comment
-from tests.pages import links, links_in
 from tests.factories import make_comment, make_member, make_post
+from tests.pages import links, links_in
 
 pytestmark = pytest.mark.django_db
 

@@ -29,8 +29,7 @@ def test_concurrent_posting_keeps_the_tree_exact():
     failures = context.Queue()
     database_name = connection.settings_dict["NAME"]
     workers = [
-        context.Process(target=post_many, args=(database_name, post.pk, n, start, failures))
-        for n in range(WORKERS)
+        context.Process(target=post_many, args=(database_name, post.pk, n, start, failures)) for n in range(WORKERS)
     ]
     for worker in workers:
         worker.start()

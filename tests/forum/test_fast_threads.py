@@ -39,9 +39,9 @@ def cached_bytes(post) -> bytes:
     """Everything the cache holds for the post's pages, whatever it was built from."""
     pages = [cache.get(pagecache.key_for(post.pk, sort=sort, page=n)) for sort in pagecache.SORTS for n in (1, 2)]
     head = cache.get(f"forum:post-head:{post.pk}")
-    return b"".join(part if isinstance(part, bytes) else part.encode() for page in pages if page for part in page.parts) + (
-        head[1].encode() if head else b""
-    )
+    return b"".join(
+        part if isinstance(part, bytes) else part.encode() for page in pages if page for part in page.parts
+    ) + (head[1].encode() if head else b"")
 
 
 def warmed(post) -> str:
@@ -80,27 +80,35 @@ def _new_comment(t):
 
 
 def _new_reply(t):
-    Client().post(reverse("forum:comment_reply", args=[t["post"].slug, t["reply"].pk]), {"text": "A reply to the reply."})
+    Client().post(
+        reverse("forum:comment_reply", args=[t["post"].slug, t["reply"].pk]), {"text": "A reply to the reply."}
+    )
     return ["A reply to the reply."], []
 
 
 def _author_edits(t):
     member = logged_in(t["member"])
     with time_machine.travel(t["first"].created_at + timedelta(minutes=5), tick=False):  # within the edit window
-        response = member.post(reverse("forum:comment_edit", args=[t["post"].slug, t["first"].pk]), {"text": "Second thoughts instead."})
+        response = member.post(
+            reverse("forum:comment_edit", args=[t["post"].slug, t["first"].pk]), {"text": "Second thoughts instead."}
+        )
     assert response.status_code == 302, response.content.decode()[-3000:]
     return ["Second thoughts instead.", "edited"], ["Original words of the member."]
 
 
 def _author_removes(t):
     logged_in(t["member"]).post(reverse("forum:comment_remove", args=[t["post"].slug, t["first"].pk]))
-    return ["This comment has been removed by the author.", "A comment at 19:12: This comment has been removed by the author."], ["Original words of the member.", "Getafix"]
+    return [
+        "This comment has been removed by the author.",
+        "A comment at 19:12: This comment has been removed by the author.",
+    ], ["Original words of the member.", "Getafix"]
 
 
 def _moderator(action):
     def change(t):
         logged_in(make_moderator("Vitalstatistix")).post(
-            reverse("moderation:comment_act"), {"act": f"{action}:{t['first'].pk}", "next": t["post"].get_absolute_url()}
+            reverse("moderation:comment_act"),
+            {"act": f"{action}:{t['first'].pk}", "next": t["post"].get_absolute_url()},
         )
         if action == "hide":
             return ["This comment has been hidden by a moderator."], ["Original words of the member."]
@@ -228,7 +236,8 @@ def _policy_closed(t):
 
 def _site_default_changed(t):
     superuser().post(
-        reverse("admin:moderation_moderationsettings_add") if not ModerationSettings.objects.exists()
+        reverse("admin:moderation_moderationsettings_add")
+        if not ModerationSettings.objects.exists()
         else reverse("admin:moderation_moderationsettings_change", args=[1]),
         {"default_policy": CommentPolicy.HOLD_ALL},
     )
@@ -242,7 +251,13 @@ def _imported(t):
         iter(
             [
                 ImportedPost(key="blogger:1", title=post.title, published_at=timezone.now(), legacy_id="blogger:1"),
-                ImportedComment(key="blogger:2", post_key="blogger:1", created_at=None, text="Imported from the old blog.", legacy_id="blogger:2"),
+                ImportedComment(
+                    key="blogger:2",
+                    post_key="blogger:1",
+                    created_at=None,
+                    text="Imported from the old blog.",
+                    legacy_id="blogger:2",
+                ),
             ]
         )
     )
@@ -280,7 +295,9 @@ def test_every_change_a_reader_can_see_reaches_the_next_anonymous_reader(
     thread, change, django_capture_on_commit_callbacks
 ):
     before = warmed(thread["post"])
-    assert "Original words of the member." in before and b"Original words of the member." in cached_bytes(thread["post"])
+    assert "Original words of the member." in before and b"Original words of the member." in cached_bytes(
+        thread["post"]
+    )
     with django_capture_on_commit_callbacks(execute=True):
         shown, gone = change(thread)
     # Erased words do not wait in the cache for it to expire: the thread's pages left it with the change.
@@ -392,7 +409,9 @@ def test_readers_with_something_of_their_own_get_their_own_page(thread):
     warmed(thread["post"])
     member = logged_in(thread["member"])
     page = member.get(thread["post"].get_absolute_url()).content.decode()
-    assert reverse("forum:comment_remove", args=[thread["post"].slug, thread["first"].pk]).split("/comments/")[1] in page
+    assert (
+        reverse("forum:comment_remove", args=[thread["post"].slug, thread["first"].pk]).split("/comments/")[1] in page
+    )
     assert "Log out" in page
     anonymous = anonymous_page(thread["post"])
     assert "class=remove-link" not in anonymous and "Log out" not in anonymous

@@ -64,7 +64,10 @@ def test_comments_feed_has_published_comments_only_with_their_times(client):
     services.comment_remove_by_author(comment=removed)
     scheduled = make_post(published_on=date.today() + timedelta(days=2))
     make_comment(post=scheduled, text="Under a scheduled post")
-    for feed in (atom(client, reverse("forum:comments_feed")), atom(client, reverse("forum:post_comments_feed", args=[post.slug]))):
+    for feed in (
+        atom(client, reverse("forum:comments_feed")),
+        atom(client, reverse("forum:post_comments_feed", args=[post.slug])),
+    ):
         body = text_of(feed)
         assert "Words to syndicate" in body
         for secret in ("Hidden words", "Held words", "Removed words", "Under a scheduled post"):
@@ -72,8 +75,10 @@ def test_comments_feed_has_published_comments_only_with_their_times(client):
         [entry] = entries(feed)
         assert entry.find(f"{ATOM}title").text == f"Getafix at 19:12, {shown.posted_date_label} on “The thread”"
         assert datetime.fromisoformat(entry.find(f"{ATOM}published").text) == shown.created_at
-        assert entry.find(f"{ATOM}link").get("href").endswith(
-            reverse("forum:comment_detail", args=[post.slug, shown.pk]) + f"#c{shown.pk}"
+        assert (
+            entry.find(f"{ATOM}link")
+            .get("href")
+            .endswith(reverse("forum:comment_detail", args=[post.slug, shown.pk]) + f"#c{shown.pk}")
         )
 
 
@@ -90,6 +95,10 @@ def test_pages_announce_their_feeds_in_the_head(client):
     post = make_post()
     html = client.get(post.get_absolute_url()).content.decode()
     head = html.split("</head>")[0]
-    for url in (reverse("forum:posts_feed"), reverse("forum:comments_feed"), reverse("forum:post_comments_feed", args=[post.slug])):
+    for url in (
+        reverse("forum:posts_feed"),
+        reverse("forum:comments_feed"),
+        reverse("forum:post_comments_feed", args=[post.slug]),
+    ):
         assert 'type="application/atom+xml"' in head and f'href="{url}"' in head
     assert f'href="{reverse("forum:comments_feed")}"' in client.get("/").content.decode().split("</head>")[0]

@@ -87,16 +87,20 @@ def test_people_read_comments_by_name_and_time_on_every_page_and_never_by_databa
     assert f"Anon·{comment.anon_tag} at 19:12" in shown["search"]
     permalink = client.get(pages["permalink"]).content.decode()
     assert f"<title>Anon·{comment.anon_tag} at 19:12, " in permalink and "on The Real Problem" in permalink
-    assert f"<h1 class=\"h4 mb-3\">Anon·{comment.anon_tag} at 19:12, " in permalink
+    assert f'<h1 class="h4 mb-3">Anon·{comment.anon_tag} at 19:12, ' in permalink
 
 
 def test_emails_and_feeds_name_comments_and_the_site(client):
-    SiteSettings.objects.update_or_create(pk=1, defaults={"name": "Practitioners' Corner", "description": "Where probation staff talk."})
+    SiteSettings.objects.update_or_create(
+        pk=1, defaults={"name": "Practitioners' Corner", "description": "Where probation staff talk."}
+    )
     SiteSettings.current().save()  # as the admin saves it: the cached copy goes
     member = make_member("Asterix", email_on_replies=True)
     post = make_post(title="The Real Problem")
     mine = make_comment(post=post, author=member, text="My words")
-    reply = make_comment_at(timezone.now() - timedelta(minutes=1), parent=mine, author_name="Porter Pete", text="An answer")
+    reply = make_comment_at(
+        timezone.now() - timedelta(minutes=1), parent=mine, author_name="Porter Pete", text="An answer"
+    )
     send_pending_notifications(now=timezone.now() + timedelta(minutes=16))
     [email] = mail.outbox
     assert email.subject == "1 new reply on Practitioners' Corner"
@@ -113,7 +117,9 @@ def test_the_site_name_and_description_are_set_in_the_admin_and_used_in_titles(c
     post = make_post(title="The Real Problem", body="Every winter the same story.\n\nMore below.")
     assert "<title>The Real Problem · Forum</title>" in client.get(post.get_absolute_url()).content.decode()
     admin = Client()
-    admin.force_login(User.objects.create_superuser(handle="Edna", email="edna@example.org", password="a long passphrase"))
+    admin.force_login(
+        User.objects.create_superuser(handle="Edna", email="edna@example.org", password="a long passphrase")
+    )
     response = admin.post(
         reverse("admin:forum_sitesettings_change", args=[1]),
         {"name": "Practitioners' Corner", "description": "Where probation staff talk about the job."},
@@ -162,7 +168,9 @@ def test_a_comment_has_one_link_to_its_own_page_its_time(client):
     post = make_post()
     comment = make_comment_at("19:12", post=post, text="Words")
     for url in (post.get_absolute_url(), reverse("forum:comment_detail", args=[post.slug, comment.pk])):
-        article = re.search(rf"<li id=c{comment.pk}[^>]*><article>(.*?)</article>", client.get(url).content.decode(), re.S)[1]
+        article = re.search(
+            rf"<li id=c{comment.pk}[^>]*><article>(.*?)</article>", client.get(url).content.decode(), re.S
+        )[1]
         own = re.findall(rf'href="?(?:/c/{comment.pk}/|(?:/posts/[^/]+/)?comments/{comment.pk}/)"?[ >]', article)
         assert len(own) == 1, own
         assert re.search(rf"<a href=/c/{comment.pk}/><b>19:12</b>", article)
@@ -175,7 +183,9 @@ def test_times_in_pages_are_valid_html_to_the_second(client, moderator_client):
     comment_moderate(comment=comment, action="hide", moderator=moderator_client.moderator)
     for url in (reverse("moderation:log"), reverse("accounts:profile", args=["Vitalstatistix"])):
         stamps = re.findall(r'datetime="([^"]+)"', moderator_client.get(url).content.decode())
-        assert stamps and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp) for stamp in stamps), stamps
+        assert stamps and all(
+            re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d", stamp) for stamp in stamps
+        ), stamps
 
 
 def test_asking_to_remove_gives_no_destructive_default_in_the_queue(moderator_client):

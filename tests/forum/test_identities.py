@@ -1,10 +1,9 @@
 """The three ways to post: as a member, under a typed name, or as Anonymous with a per-thread tag."""
 
 import re
-
-import pytest
 from pathlib import Path
 
+import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
@@ -27,7 +26,7 @@ def test_a_member_posts_under_their_handle(client):
     assert comment.removal_key_hash == ""  # the session is the proof; no key is made
     assert identity.REMOVAL_KEYS_COOKIE not in response.cookies
     page = client.get(post.get_absolute_url()).content.decode()
-    assert '<a class=am href=/u/Getafix/' in page
+    assert "<a class=am href=/u/Getafix/" in page
 
 
 def test_a_member_may_still_post_under_a_name_or_anonymously(client):
@@ -55,9 +54,9 @@ def test_the_three_identities_render_distinctly(client):
     post_comment(client, post, identity="name", author_name="Obelix", text="two")
     post_comment(client, post, identity="anonymous", text="three")
     page = client.get(post.get_absolute_url()).content.decode()
-    assert '<a class=am href=/u/Getafix/>Getafix</a>' in page
-    assert '<b class=an>Obelix</b>' in page
-    assert '<b class=aa>Anon·' in page
+    assert "<a class=am href=/u/Getafix/>Getafix</a>" in page
+    assert "<b class=an>Obelix</b>" in page
+    assert "<b class=aa>Anon·" in page
     # A typed name is marked "not registered" once, by the stylesheet, rather than in every comment.
     stylesheet = Path(finders.find("forum/forum.css")).read_text()
     assert '.an::after { content: "not registered";' in stylesheet

@@ -29,7 +29,7 @@ def test_comments_read_oldest_first_by_default_and_newest_first_on_request(clien
     newest = client.get(url, {"sort": "newest"}).content.decode()
     # Conversations turn round; the replies inside one still read in order.
     assert comment_ids(newest) == [second.pk, first.pk, reply.pk]
-    assert "<strong aria-current=\"true\">Newest first</strong>" in newest
+    assert '<strong aria-current="true">Newest first</strong>' in newest
     assert client.get(url, {"sort": "sideways"}).status_code == 200
 
 
@@ -158,7 +158,9 @@ def test_a_reference_to_a_comment_on_another_page_links_to_its_permalink_page(cl
     assert f"{permalink}#c{target.pk}" in links_in(second, page=post.get_absolute_url())
     first = client.get(post.get_absolute_url()).content.decode()
     source_permalink = reverse("forum:comment_detail", args=[post.slug, source.pk])
-    assert f"{source_permalink}#c{source.pk}" in links_in(first, page=post.get_absolute_url())  # "replied to by", across pages
+    assert f"{source_permalink}#c{source.pk}" in links_in(
+        first, page=post.get_absolute_url()
+    )  # "replied to by", across pages
 
 
 def test_comments_new_since_the_last_visit_are_marked_and_linked_in_order(client):

@@ -154,7 +154,12 @@ def test_an_editors_section_edit_in_the_admin_is_sanitised_and_logged(superuser_
 def test_a_piece_removed_in_the_admin_is_erased_everywhere_it_was_copied(superuser_client, client):
     client.post(
         reverse("forum:submission_create"),
-        {"title": "Zanzibar Confession", "text": "Quagmire details of my case.", "credit": "name", "credit_name": "Pat Q"},
+        {
+            "title": "Zanzibar Confession",
+            "text": "Quagmire details of my case.",
+            "credit": "name",
+            "credit_name": "Pat Q",
+        },
     )
     piece = Submission.objects.get()
     editor = Client()
@@ -195,7 +200,8 @@ def test_a_removed_section_stays_removed_in_the_admin(superuser_client):
     post = make_post(body="Words to go.")
     section = post.sections.get()
     superuser_client.post(
-        reverse("admin:forum_post_change", args=[post.pk]), admin_post_data(post, **{"sections-0-removed_at_authors_request": "on"})
+        reverse("admin:forum_post_change", args=[post.pk]),
+        admin_post_data(post, **{"sections-0-removed_at_authors_request": "on"}),
     )
     section.refresh_from_db()
     assert section.removed_at_authors_request
@@ -207,7 +213,10 @@ def test_a_removed_section_stays_removed_in_the_admin(superuser_client):
     section.refresh_from_db()
     assert section.removed_at_authors_request and section.body == ""
     # Nor can the admin delete a section, or a post that has comments.
-    assert 'name="sections-0-DELETE"' not in superuser_client.get(reverse("admin:forum_post_change", args=[post.pk])).content.decode()
+    assert (
+        'name="sections-0-DELETE"'
+        not in superuser_client.get(reverse("admin:forum_post_change", args=[post.pk])).content.decode()
+    )
     make_comment(post=post)
     assert superuser_client.post(reverse("admin:forum_post_delete", args=[post.pk]), {"post": "yes"}).status_code == 403
     assert Post.objects.filter(pk=post.pk).exists()
@@ -223,7 +232,9 @@ def test_an_editor_cannot_set_the_policy_of_another_editors_post_in_the_admin(cl
     post.refresh_from_db()
     assert post.comment_policy == "" and not ModerationLogEntry.objects.filter(post=post).exists()
     client.force_login(owner)
-    response = client.post(reverse("admin:forum_post_change", args=[post.pk]), admin_post_data(post, comment_policy="closed"))
+    response = client.post(
+        reverse("admin:forum_post_change", args=[post.pk]), admin_post_data(post, comment_policy="closed")
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     post.refresh_from_db()
     assert post.comment_policy == "closed"
@@ -267,7 +278,9 @@ def test_every_entry_point_posts_through_the_same_checks():
     """A ban and closed comments stop a post made straight through the service, as they stop the form."""
     member = make_member("Cacofonix")
     post = make_post()
-    ban_create(kind=Ban.Kind.ACCOUNT, comment=make_comment(post=post, author=member), moderator=make_moderator(), days=7)
+    ban_create(
+        kind=Ban.Kind.ACCOUNT, comment=make_comment(post=post, author=member), moderator=make_moderator(), days=7
+    )
     with pytest.raises(services.PostingRefused, match="your account is banned"):
         services.comment_post(post=post, text="Sing!", author=member)
     with pytest.raises(services.PostingRefused, match="your account is banned"):
@@ -287,7 +300,9 @@ def _remove_on_the_moderation_page(comment):
 
 
 def _grant_a_removal_request_in_the_queue(comment):
-    Client().post(reverse("moderation:ask_to_remove_comment", args=[comment.pk]), {"reason": "I wrote it; please take it down."})
+    Client().post(
+        reverse("moderation:ask_to_remove_comment", args=[comment.pk]), {"reason": "I wrote it; please take it down."}
+    )
     moderator = Client()
     moderator.force_login(make_moderator())
     request = RemovalRequest.objects.get()
@@ -311,7 +326,12 @@ def _remove_it_as_its_author(comment):
 
 @pytest.mark.parametrize(
     "remove",
-    [_remove_on_the_moderation_page, _grant_a_removal_request_in_the_queue, _delete_the_account_and_its_comments, _remove_it_as_its_author],
+    [
+        _remove_on_the_moderation_page,
+        _grant_a_removal_request_in_the_queue,
+        _delete_the_account_and_its_comments,
+        _remove_it_as_its_author,
+    ],
 )
 def test_every_removal_logs_closes_reports_and_leaves_no_word_behind(remove, client):
     post = make_post()

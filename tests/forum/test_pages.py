@@ -4,12 +4,11 @@ from datetime import date, timedelta
 from html.parser import HTMLParser
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-import time_machine
 
 from forum import fragments, services
 from forum.models import Comment, CommentPolicy, PostSection

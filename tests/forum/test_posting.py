@@ -3,8 +3,8 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Comment
-from tests.forum.test_pages import nesting
 from tests.factories import make_chain, make_comment, make_post, post_comment
+from tests.forum.test_pages import nesting
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ def test_anonymous_comment_lands_on_its_permalink(client):
     assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
     assert comment.author is None and comment.author_name == "" and comment.level == 0
     page = client.get(response["Location"]).content.decode()
-    assert "Hello from nobody" in page and f'<b class=aa>Anon·{comment.anon_tag}</b>' in page
+    assert "Hello from nobody" in page and f"<b class=aa>Anon·{comment.anon_tag}</b>" in page
     assert "Your comment is posted." in page
 
 
@@ -25,7 +25,7 @@ def test_named_comment_shows_the_name(client):
     post = make_post()
     post_comment(client, post, text="Signed words", author_name="  Getafix ")
     assert Comment.objects.get().author_name == "Getafix"
-    assert '<b class=an>Getafix</b>' in client.get(post.get_absolute_url()).content.decode()
+    assert "<b class=an>Getafix</b>" in client.get(post.get_absolute_url()).content.decode()
 
 
 def test_reply_at_depth_five_and_beyond(client):

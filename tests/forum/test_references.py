@@ -8,7 +8,7 @@ import pytest
 from forum import services
 from forum.models import Comment
 from moderation.services import comment_moderate
-from tests.factories import make_comment_at, make_member, make_post, post_comment, site_time, make_moderator
+from tests.factories import make_comment_at, make_member, make_moderator, make_post, post_comment, site_time
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,17 @@ SEED_STYLE_SENTENCES = [
 def test_seed_style_time_references_link_to_the_comment_posted_at_that_minute(client, sentence, minute, linked_text):
     post = make_post()
     make_comment_at(site_time("12:00", days_ago=3), post=post, text="Much earlier, at another minute.")
-    target = make_comment_at(site_time(minute, days_ago=2), post=post, author_name="Getafix", text="The words that were answered, and more after them.")
+    target = make_comment_at(
+        site_time(minute, days_ago=2),
+        post=post,
+        author_name="Getafix",
+        text="The words that were answered, and more after them.",
+    )
     post_comment(client, post, text=sentence)
     links = reference_links(page(client, post))
-    assert links == [(f"#c{target.pk}", f"Getafix at {minute}: “The words that were answered, and more after them.”", linked_text)]
+    assert links == [
+        (f"#c{target.pk}", f"Getafix at {minute}: “The words that were answered, and more after them.”", linked_text)
+    ]
 
 
 # Numbers from the seed texts that are not references; a comment sits at each minute they could name.
@@ -54,7 +61,7 @@ SEED_FALSE_POSITIVES = [
     "I wouldn't have flagged it if I hadn't mistaken 2000 for 2020.",
     "22nd June 2000 'Getafix - but I don't recall",
     "(as evidenced from HMPPS figures in 2019). It is very simple",
-    "Hansard, HoC 17 March 2021: \"We can do all the things we",
+    'Hansard, HoC 17 March 2021: "We can do all the things we',
     "He is quoted as saying in the 2010 general election",
     "Its not a new idea. This was from Oct 2020:",
     "with such as the 1933 Child Care Act and later",
@@ -67,8 +74,23 @@ SEED_FALSE_POSITIVES = [
 def test_numbers_in_the_seed_texts_that_are_not_references_stay_plain(client):
     post = make_post()
     # Every real minute those numbers could name (1970, 1973, 1988 name none).
-    for minute in ["20:19", "20:00", "20:20", "20:10", "20:18", "20:17", "20:21", "19:33", "21:40",
-                   "12:50", "03:16", "10:10", "11:31", "20:16", "21:04"]:
+    for minute in [
+        "20:19",
+        "20:00",
+        "20:20",
+        "20:10",
+        "20:18",
+        "20:17",
+        "20:21",
+        "19:33",
+        "21:40",
+        "12:50",
+        "03:16",
+        "10:10",
+        "11:31",
+        "20:16",
+        "21:04",
+    ]:
         make_comment_at(site_time(minute, days_ago=2), post=post)
     for sentence in SEED_FALSE_POSITIVES:
         post_comment(client, post, text=sentence)
@@ -158,7 +180,9 @@ def test_held_comments_are_not_linked_and_removed_words_leave_no_back_link(clien
 def test_mentions_inside_links_and_addresses_are_not_touched(client):
     post = make_post()
     make_comment_at("19:12", post=post)
-    reply = make_comment_at("20:00", post=post, text='See <a href="https://example.com/19:12">at 19:12</a> and https://example.com/a/19.12')
+    reply = make_comment_at(
+        "20:00", post=post, text='See <a href="https://example.com/19:12">at 19:12</a> and https://example.com/a/19.12'
+    )
     assert "comment-ref" not in reply.html
 
 

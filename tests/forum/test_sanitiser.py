@@ -40,8 +40,14 @@ def test_other_tags_are_escaped(text):
 
 @pytest.mark.parametrize(
     "href",
-    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\u200bscript:alert(1)", "javascript\u200b:alert(1)",
-     "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)"],
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\u200bscript:alert(1)",
+        "javascript\u200b:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "vbscript:msgbox(1)",
+    ],
 )
 def test_dangerous_link_targets_are_dropped(href):
     html = text_to_html(f'<a href="{href}">click</a>')
@@ -50,7 +56,9 @@ def test_dangerous_link_targets_are_dropped(href):
 
 
 def test_attributes_outside_the_allowlist_are_dropped():
-    html = text_to_html('<b onclick="x()" style="color:red" class="y">bold</b> <a href="https://example.org" onmouseover="x()" target="_blank">l</a>')
+    html = text_to_html(
+        '<b onclick="x()" style="color:red" class="y">bold</b> <a href="https://example.org" onmouseover="x()" target="_blank">l</a>'
+    )
     assert "<b>bold</b>" in html
     for attribute in ("onclick", "style=", "class=", "onmouseover", "target"):
         assert attribute not in html
@@ -59,26 +67,40 @@ def test_attributes_outside_the_allowlist_are_dropped():
 
 def test_bare_urls_are_linkified_with_rel():
     html = text_to_html("See https://academic.oup.com/bjsw/article for more")
-    assert '<a href="https://academic.oup.com/bjsw/article" rel="nofollow ugc noopener">https://academic.oup.com/bjsw/article</a>' in html
+    assert (
+        '<a href="https://academic.oup.com/bjsw/article" rel="nofollow ugc noopener">https://academic.oup.com/bjsw/article</a>'
+        in html
+    )
 
 
 def test_quotes_and_ampersands_render_as_text():
-    assert text_to_html('Tom & "Jerry" <3') == "<p>Tom &amp; \"Jerry\" &lt;3</p>\n"
+    assert text_to_html('Tom & "Jerry" <3') == '<p>Tom &amp; "Jerry" &lt;3</p>\n'
 
 
 def test_post_html_keeps_links_on_this_site_but_never_to_another_however_encoded():
     from forum.sanitiser import post_html_to_html
 
     assert post_html_to_html('<a href="/p/about.html">About</a>') == '<a href="/p/about.html">About</a>'
-    for sneaky in ["/&#47;evil.example/", "/&#x5c;evil.example", "/&#9;/evil.example", "/\n/evil.example", "//evil.example",
-                   "/\\evil.example", "javascript:alert(1)", "&#106;avascript:alert(1)", "data:text/html,x"]:
+    for sneaky in [
+        "/&#47;evil.example/",
+        "/&#x5c;evil.example",
+        "/&#9;/evil.example",
+        "/\n/evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+        "&#106;avascript:alert(1)",
+        "data:text/html,x",
+    ]:
         assert post_html_to_html(f'<a href="{sneaky}">x</a>') == "<a>x</a>", sneaky
 
 
 def test_post_html_drops_code_but_never_the_words_after_an_unclosed_element():
     from forum.sanitiser import post_html_to_html
 
-    assert post_html_to_html("<p>one</p><script>alert(1)</script><style>p{}</style><p>two</p>") == "<p>one</p><p>two</p>"
+    assert (
+        post_html_to_html("<p>one</p><script>alert(1)</script><style>p{}</style><p>two</p>") == "<p>one</p><p>two</p>"
+    )
     for odd in ['<embed src="x">', '<iframe src="x"/>', "<style-guide>", '<object data="x"/>']:
         cleaned = post_html_to_html(f"<p>one</p>{odd}<p>two</p>")
         assert "one" in cleaned and "two" in cleaned and "<embed" not in cleaned and "<iframe" not in cleaned, odd

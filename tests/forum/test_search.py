@@ -26,7 +26,9 @@ def test_the_search_box_is_on_every_page(client):
 
 def test_finds_comments_and_posts_and_links_to_the_comment_permalink(client):
     post = make_post(title="At Odds With The Evidence", body="Probation is being strangled by HMPPS.")
-    comment = make_comment(post=post, author_name="Getafix", text="The inspectorate report on probation caseloads was grim.")
+    comment = make_comment(
+        post=post, author_name="Getafix", text="The inspectorate report on probation caseloads was grim."
+    )
     make_comment(post=post, text="Nothing to see here.")
     html = search(client, "caseloads").content.decode()
     permalink = reverse("forum:comment_detail", args=[post.slug, comment.pk]) + f"#c{comment.pk}"
@@ -57,7 +59,7 @@ def test_only_published_words_are_found(client):
     assert "<mark>zebra</mark> published" in html
     for gone in ("hidden", "held", "removed", "scheduled", "taken down"):
         assert f"<mark>zebra</mark> {gone}" not in html
-    assert "Comments <span class=\"text-body-secondary small\">(1)</span>" in html
+    assert 'Comments <span class="text-body-secondary small">(1)</span>' in html
     assert PostSection.objects.filter(body__contains="taken down").count() == 0  # gone from the data, so from the index
 
 
@@ -115,7 +117,9 @@ def test_postgresql_ranks_stemmed_matches_and_uses_the_gin_index_sqlite_matches_
 
 
 def test_snippets_start_and_end_between_words_and_results_are_headed_by_author_and_time(client):
-    filler = "Caseloads keep rising across every region we cover and nobody seems to notice the strain it puts on staff. "
+    filler = (
+        "Caseloads keep rising across every region we cover and nobody seems to notice the strain it puts on staff. "
+    )
     text = filler * 3 + "The fundamental problem is recruitment. " + filler * 3
     post = make_post(title="At Odds With The Evidence")
     comment = make_comment(post=post, author_name="Netnipper", text=text)
@@ -126,7 +130,10 @@ def test_snippets_start_and_end_between_words_and_results_are_headed_by_author_a
     assert words[0] in text_words and words[-1] in text_words, (words[0], words[-1])  # no "…ntal problem"
     assert snippet.startswith("…") and snippet.endswith("…") and "<mark>recruitment</mark>" in snippet
     heading = re.search(r'<a class="search-title" href="[^"]+">([^<]+)</a>', html)[1]
-    assert heading == f"Netnipper at {comment.posted_time_label}, {comment.posted_date_label} on “At Odds With The Evidence”"
+    assert (
+        heading
+        == f"Netnipper at {comment.posted_time_label}, {comment.posted_date_label} on “At Odds With The Evidence”"
+    )
 
 
 def test_quotes_match_a_phrase_in_its_order_and_a_minus_leaves_a_word_out_on_either_database(client):

@@ -31,7 +31,11 @@ def test_credit_by_handle_needs_an_account_and_names_are_checked(client):
     assert "your handle" not in client.get(reverse("forum:submission_create")).content.decode()
     refused = send_piece(client, credit="handle")
     assert refused.status_code == 400 and not Submission.objects.exists()
-    for name, message in [("", "Give the name to credit you under."), ("Getafix", "member’s handle"), ("Anon Y", "Anon")]:
+    for name, message in [
+        ("", "Give the name to credit you under."),
+        ("Getafix", "member’s handle"),
+        ("Anon Y", "Anon"),
+    ]:
         response = send_piece(client, credit="name", credit_name=name)
         assert response.status_code == 400 and message in response.content.decode()
         assert PIECE.split("\n")[0] in response.content.decode()  # the text is kept
@@ -43,7 +47,10 @@ def test_credit_by_handle_needs_an_account_and_names_are_checked(client):
 
 
 def test_bad_input_gets_a_message_and_floods_are_refused(client, settings):
-    assert "Give the piece a title." in client.post(reverse("forum:submission_create"), {"text": PIECE, "credit": "anonymous"}).content.decode()
+    assert (
+        "Give the piece a title."
+        in client.post(reverse("forum:submission_create"), {"text": PIECE, "credit": "anonymous"}).content.decode()
+    )
     too_long = send_piece(client, credit="anonymous", text="x" * 100_001)
     assert too_long.status_code == 400 and not Submission.objects.exists()
     settings.FORUM_SUBMISSIONS_PER_IP = 1
@@ -75,7 +82,8 @@ def test_an_editor_publishes_a_piece_as_a_new_post_credited_as_asked(client):
     inbox = client.get(reverse("forum:submission_inbox")).content.decode()
     assert "Criss Cross" in inbox and "from A Reader" in inbox
     response = client.post(
-        reverse("forum:submission_detail", args=[piece.pk]), {"action": "publish", "destination": "new", "new_post_title": "Cross Words"}
+        reverse("forum:submission_detail", args=[piece.pk]),
+        {"action": "publish", "destination": "new", "new_post_title": "Cross Words"},
     )
     post = Post.objects.get(title="Cross Words")
     assert response.status_code == 302 and response["Location"] == f"{post.get_absolute_url()}#section-1"
@@ -84,7 +92,9 @@ def test_an_editor_publishes_a_piece_as_a_new_post_credited_as_asked(client):
     assert "Probably not coherent" in page and "Sent in by A Reader" in page and ">Criss Cross</h2>" in page
     piece.refresh_from_db()
     assert piece.state == "published" and piece.section.post == post and piece.decided_by == editor
-    again = client.post(reverse("forum:submission_detail", args=[piece.pk]), {"action": "publish", "destination": "new"})
+    again = client.post(
+        reverse("forum:submission_detail", args=[piece.pk]), {"action": "publish", "destination": "new"}
+    )
     assert again.status_code == 302 and Post.objects.count() == 1  # decided once only
     assert "already published" in client.get(again["Location"]).content.decode()
 
@@ -97,9 +107,14 @@ def test_an_editor_adds_a_piece_to_an_existing_post_and_the_sender_can_have_it_r
     post = make_post(title="At Odds With The Evidence")
     editor_client = client.__class__()
     editor_client.force_login(make_editor())
-    missing = editor_client.post(reverse("forum:submission_detail", args=[piece.pk]), {"action": "publish", "destination": "existing"})
+    missing = editor_client.post(
+        reverse("forum:submission_detail", args=[piece.pk]), {"action": "publish", "destination": "existing"}
+    )
     assert missing.status_code == 400 and "Choose the post to add the piece to." in missing.content.decode()
-    editor_client.post(reverse("forum:submission_detail", args=[piece.pk]), {"action": "publish", "destination": "existing", "post": post.pk})
+    editor_client.post(
+        reverse("forum:submission_detail", args=[piece.pk]),
+        {"action": "publish", "destination": "existing", "post": post.pk},
+    )
     section = post.sections.get(position=2)
     assert section.credit == "Obelix" and section.heading == "Criss Cross"
 

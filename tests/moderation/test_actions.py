@@ -64,7 +64,11 @@ def test_each_action_moves_the_comment_and_writes_one_log_row(moderator_client, 
     assert state_of(comment) == end
     entry = ModerationLogEntry.objects.get()
     assert (entry.action, entry.comment_id, entry.moderator, entry.reason, entry.private_note) == (
-        action, comment.pk, moderator, "House rules", "Third time this week"
+        action,
+        comment.pk,
+        moderator,
+        "House rules",
+        "Third time this week",
     )
     stored = Comment.objects.get(pk=comment.pk)
     if end in Comment.GONE_STATES:
@@ -167,7 +171,9 @@ def test_a_bulk_action_reports_items_another_moderator_already_decided(moderator
     first, second = held_comments(post, 2)
     comment_moderate(comment=first, action="reject", moderator=moderator)
     response = moderator_client.post(
-        reverse("moderation:queue_act"), {"tab": "held", "bulk": "approve", "selected": [first.pk, second.pk]}, follow=True
+        reverse("moderation:queue_act"),
+        {"tab": "held", "bulk": "approve", "selected": [first.pk, second.pk]},
+        follow=True,
     )
     page = response.content.decode()
     assert "Approved: 1 comment." in page and f"Comment {first.pk} is rejected by a moderator" in page
@@ -184,7 +190,9 @@ def test_the_navigation_counts_waiting_items_for_moderators(moderator_client):
     held_comments(post, 2)
     RemovalRequest.objects.create(comment=make_comment(post=make_post()), reason="Mine")
     page = moderator_client.get("/").content.decode()
-    assert '<span class="badge text-bg-warning queue-count">3<span class="visually-hidden"> waiting</span></span>' in page
+    assert (
+        '<span class="badge text-bg-warning queue-count">3<span class="visually-hidden"> waiting</span></span>' in page
+    )
 
 
 def test_the_thread_offers_moderators_the_actions_that_apply(moderator_client):
@@ -202,7 +210,9 @@ def test_the_thread_offers_moderators_the_actions_that_apply(moderator_client):
     )
     assert response["Location"] == f"{post.get_absolute_url()}#c{comment.pk}"
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
-    refused = moderator_client.post(reverse("moderation:comment_act"), {"act": f"approve:{comment.pk}", "next": "https://evil.example.com/"})
+    refused = moderator_client.post(
+        reverse("moderation:comment_act"), {"act": f"approve:{comment.pk}", "next": "https://evil.example.com/"}
+    )
     assert refused["Location"] == f"{reverse('moderation:queue')}#c{comment.pk}"
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
     act(moderator_client, comment, "unhide")
@@ -227,8 +237,13 @@ def test_granting_and_declining_requests_are_logged_with_the_moderator(moderator
     for comment in (granted, declined):
         RemovalRequest.objects.create(comment=comment, reason="Mine")
     requests = list(RemovalRequest.objects.order_by("pk"))
-    moderator_client.post(reverse("moderation:queue_act"), {"tab": "requests", "act": f"grant_request:{requests[0].pk}", f"reason-{requests[0].pk}": "Author asked"})
-    moderator_client.post(reverse("moderation:queue_act"), {"tab": "requests", "act": f"decline_request:{requests[1].pk}"})
+    moderator_client.post(
+        reverse("moderation:queue_act"),
+        {"tab": "requests", "act": f"grant_request:{requests[0].pk}", f"reason-{requests[0].pk}": "Author asked"},
+    )
+    moderator_client.post(
+        reverse("moderation:queue_act"), {"tab": "requests", "act": f"decline_request:{requests[1].pk}"}
+    )
     entries = {entry.action: entry for entry in ModerationLogEntry.objects.all()}
     assert entries["grant_request"].comment_id == granted.pk and entries["grant_request"].reason == "Author asked"
     assert entries["decline_request"].comment_id == declined.pk
@@ -257,7 +272,9 @@ def test_an_overlong_reason_is_refused_not_cut_short(moderator_client):
     post = make_post()
     (comment,) = held_comments(post, 1)
     response = moderator_client.post(
-        reverse("moderation:queue_act"), {"tab": "held", "act": f"approve:{comment.pk}", f"reason-{comment.pk}": "x" * 501}, follow=True
+        reverse("moderation:queue_act"),
+        {"tab": "held", "act": f"approve:{comment.pk}", f"reason-{comment.pk}": "x" * 501},
+        follow=True,
     )
     assert "at most 500 characters" in response.content.decode()
     assert state_of(comment) == State.PENDING and not ModerationLogEntry.objects.exists()

@@ -128,7 +128,9 @@ def test_a_banned_name_covers_its_look_alikes(moderator):
     comment = make_comment(post=post, author_name="Obelix", text="Earlier")
     ban_create(kind=Ban.Kind.NAME, comment=comment, moderator=moderator, days=None)
     for name in ("Obelix", "0belix", "OBELIX"):
-        refused = post_comment(Client(REMOTE_ADDR="198.51.100.7"), post, identity="name", author_name=name, text="Me again")
+        refused = post_comment(
+            Client(REMOTE_ADDR="198.51.100.7"), post, identity="name", author_name=name, text="Me again"
+        )
         assert refused.status_code == 403 and "is banned" in refused.content.decode()
         assert "until a moderator lifts the ban" in refused.content.decode()
     assert post_comment(Client(), post, identity="name", author_name="Asterix", text="Fine").status_code == 302
@@ -151,13 +153,19 @@ def test_bans_expire_and_can_be_lifted_and_both_are_logged(moderator):
     comment = make_comment(post=post, author_name="Obelix", text="Earlier")
     ban = ban_create(kind=Ban.Kind.NAME, comment=comment, moderator=moderator, days=1)
     Ban.objects.filter(pk=ban.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-    assert post_comment(Client(), post, identity="name", author_name="Obelix", text="Back after a day").status_code == 302
+    assert (
+        post_comment(Client(), post, identity="name", author_name="Obelix", text="Back after a day").status_code == 302
+    )
     second = ban_create(kind=Ban.Kind.NAME, comment=comment, moderator=moderator, days=None)
     client = logged_in(moderator)
     assert "the name “Obelix”" in client.get(reverse("moderation:bans")).content.decode()
     client.post(reverse("moderation:ban_lift", args=[second.pk]), {"reason": "Apologised"})
     assert post_comment(Client(), post, identity="name", author_name="Obelix", text="Forgiven").status_code == 302
-    assert list(ModerationLogEntry.objects.order_by("pk").values_list("action", flat=True)) == ["ban", "ban", "lift_ban"]
+    assert list(ModerationLogEntry.objects.order_by("pk").values_list("action", flat=True)) == [
+        "ban",
+        "ban",
+        "lift_ban",
+    ]
     with pytest.raises(Exception, match="no longer in force"):
         ban_lift(ban=second, moderator=moderator)
 
@@ -268,5 +276,7 @@ def test_dates_are_written_one_way_on_the_ban_message_the_bans_page_and_the_log(
     log = logged_in(moderator).get(reverse("moderation:log")).content.decode()
     assert f">{since:%H:%M}, {since.day} {since:%B %Y}</time>" in log
     for page in (refused, bans, log):
-        assert not re.search(r"\b0\d (January|February|March|April|May|June|July|August|September|October|November|December)", page)
+        assert not re.search(
+            r"\b0\d (January|February|March|April|May|June|July|August|September|October|November|December)", page
+        )
         assert not re.search(r"\b\d{1,2} (Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}", page)

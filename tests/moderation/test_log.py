@@ -35,7 +35,14 @@ def test_the_public_log_tells_what_happened_without_the_removed_words_or_private
         assert action in page
     assert "Defamatory" in page and "Off-topic" in page and "Winter pressures" in page
     assert f'href="{removed.get_absolute_url()}"' in page
-    secrets = ("SECRET-REMOVED-WORDS", "SECRET-HIDDEN-WORDS", "SECRET-GRANTED-WORDS", "PRIVATE-NOTE", "Obelix", "Vitalstatistix")
+    secrets = (
+        "SECRET-REMOVED-WORDS",
+        "SECRET-HIDDEN-WORDS",
+        "SECRET-GRANTED-WORDS",
+        "PRIVATE-NOTE",
+        "Obelix",
+        "Vitalstatistix",
+    )
     for secret in secrets + ("Repeat offender", "Banned"):
         assert secret not in page
 

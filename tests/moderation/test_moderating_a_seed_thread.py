@@ -53,7 +53,9 @@ def test_a_seed_thread_is_moderated_through_the_pages_and_the_public_log_tells_t
     )
 
     # A reader asks for one to be taken down; the moderator grants it in the queue.
-    reader.post(reverse("moderation:ask_to_remove_comment", args=[to_grant.pk]), {"reason": "I wrote this; please remove it."})
+    reader.post(
+        reverse("moderation:ask_to_remove_comment", args=[to_grant.pk]), {"reason": "I wrote this; please remove it."}
+    )
     request = RemovalRequest.objects.get()
     moderator.post(reverse("moderation:queue_act"), {"tab": "requests", "act": f"grant_request:{request.pk}"})
 

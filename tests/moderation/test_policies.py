@@ -97,7 +97,10 @@ def test_closed_comments_refuse_new_comments_and_replies_and_keep_the_text(clien
     assert "Comments are closed on this post." in body and "Too late, my words" in body
     reply = post_comment(client, post, parent=parent, text="Late reply")
     assert reply.status_code == 403 and "Late reply" in reply.content.decode()
-    assert "Comments are closed" in client.get(reverse("forum:comment_reply", args=[post.slug, parent.pk])).content.decode()
+    assert (
+        "Comments are closed"
+        in client.get(reverse("forum:comment_reply", args=[post.slug, parent.pk])).content.decode()
+    )
     assert Comment.objects.count() == 1
 
 
@@ -130,7 +133,9 @@ def test_editing_a_link_into_a_published_comment_sends_it_back_for_approval(clie
     post = make_post()
     post_comment(client, post, text="Innocent words")
     comment = Comment.objects.get()
-    response = client.post(reverse("forum:comment_edit", args=[post.slug, comment.pk]), {"text": "Buy at https://spam.example.com"})
+    response = client.post(
+        reverse("forum:comment_edit", args=[post.slug, comment.pk]), {"text": "Buy at https://spam.example.com"}
+    )
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.state == Comment.State.PENDING
@@ -148,7 +153,10 @@ def test_moderators_set_a_posts_policy_on_its_moderation_page_and_it_is_logged()
     assert post.comment_policy == CommentPolicy.HOLD_UNREGISTERED
     entry = ModerationLogEntry.objects.get()
     assert (entry.action, entry.post, entry.reason, entry.moderator.handle) == (
-        "set_policy", post, "A heated thread", "Vitalstatistix"
+        "set_policy",
+        post,
+        "A heated thread",
+        "Vitalstatistix",
     )
     assert entry.detail == "Hold anonymous and unregistered comments for approval"
     # Saving the same choice again writes nothing new.
@@ -165,9 +173,14 @@ def test_a_policy_changed_in_the_admin_is_logged_too(client):
     response = client.post(
         reverse("admin:forum_post_change", args=[post.pk]),
         {
-            "title": post.title, "slug": post.slug, "published_on": post.published_on.isoformat(), "kind": "post",
-            "editor": editor.pk, "comment_policy": CommentPolicy.CLOSED,
-            "sections-TOTAL_FORMS": "0", "sections-INITIAL_FORMS": "0",
+            "title": post.title,
+            "slug": post.slug,
+            "published_on": post.published_on.isoformat(),
+            "kind": "post",
+            "editor": editor.pk,
+            "comment_policy": CommentPolicy.CLOSED,
+            "sections-TOTAL_FORMS": "0",
+            "sections-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]

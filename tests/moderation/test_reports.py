@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from forum.models import Comment
 from moderation.models import ModerationLogEntry, Report
-from tests.pages import links
 from tests.factories import make_comment, make_member, make_moderator, make_post
+from tests.pages import links
 
 pytestmark = pytest.mark.django_db
 

@@ -45,7 +45,10 @@ def test_a_moderators_removal_shows_its_public_reason_and_links_to_the_log(moder
         {"action": "remove", "reason": "Personal abuse", "note": "Third time from this poster."},
     )
     entry = ModerationLogEntry.objects.get(comment=comment)
-    for html in (thread(post), Client().get(reverse("forum:comment_detail", args=[post.slug, comment.pk])).content.decode()):
+    for html in (
+        thread(post),
+        Client().get(reverse("forum:comment_detail", args=[post.slug, comment.pk])).content.decode(),
+    ):
         shown = tombstone(html, comment)
         assert "This comment has been removed by a moderator. Reason: Personal abuse" in shown
         assert f"<a href=/moderation/log/{entry.pk}/>In the moderation log</a>" in shown
@@ -168,7 +171,9 @@ def test_a_quoted_comment_outside_its_thread_names_the_decision_too(settings):
     settings.FORUM_REPORTS_TO_HIDE = 1
     comment = make_comment(text="Reported words")
     Client(REMOTE_ADDR="203.0.113.1").post(reverse("moderation:report_comment", args=[comment.pk]), {"reason": "spam"})
-    page = Client(REMOTE_ADDR="203.0.113.2").get(reverse("moderation:report_comment", args=[comment.pk])).content.decode()
+    page = (
+        Client(REMOTE_ADDR="203.0.113.2").get(reverse("moderation:report_comment", args=[comment.pk])).content.decode()
+    )
     assert "This comment has been hidden after readers&#x27; reports." in page
     assert "hidden by a moderator" not in page
 

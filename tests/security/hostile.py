@@ -38,7 +38,7 @@ XSS_VECTORS = [
     "<input autofocus onfocus=alert(1)>",
     "<details open ontoggle=alert(1)>",
     "<b onmouseover=alert(1)>bold</b>",
-    "<blockquote style=\"background:url(javascript:alert(1))\">quoted</blockquote>",
+    '<blockquote style="background:url(javascript:alert(1))">quoted</blockquote>',
     '<a href="javascript:alert(1)">link</a>',
     '<a href="JaVaScRiPt:alert(1)">link</a>',
     '<a href="jav&#x09;ascript:alert(1)">link</a>',
@@ -54,8 +54,8 @@ XSS_VECTORS = [
     '<!--<img src="--><img src=x onerror=alert(1)//">',
     "<style>@import 'javascript:alert(1)';</style>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
-    '<form action=javascript:alert(1)><button>go</button></form>',
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>">',
+    "<form action=javascript:alert(1)><button>go</button></form>",
     "<base href=javascript:alert(1)//>",
     '<meta http-equiv=refresh content="0;url=javascript:alert(1)">',
     "http://example.org/<script>alert(1)</script>",
@@ -109,7 +109,9 @@ class MarkupAudit(HTMLParser):
 
 def stored_html_problems(html: str) -> list[str]:
     """Elements or attributes outside the allowlist in HTML the site stored from a reader."""
-    audit = MarkupAudit(allowed_elements=ALLOWED_ELEMENTS, allowed_attributes=ALLOWED_ATTRIBUTES, absolute_links_only=True)
+    audit = MarkupAudit(
+        allowed_elements=ALLOWED_ELEMENTS, allowed_attributes=ALLOWED_ATTRIBUTES, absolute_links_only=True
+    )
     audit.feed(html)
     audit.close()
     return audit.problems

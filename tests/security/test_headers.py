@@ -41,15 +41,15 @@ def test_every_kind_of_page_carries_a_strict_policy(site):
     for kind, url in page_kinds(post, comment).items():
         response = client.get(url)
         assert response.status_code in (200, 302, 404), (kind, response.status_code)
-        policy = dict(
-            directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
-        )
+        policy = dict(directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";"))
         assert policy["default-src"] == "'self'", kind
         assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'", kind
         assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'", kind
         assert policy["base-uri"] == "'self'", kind
         assert "unsafe-inline" not in response["Content-Security-Policy"], kind
-        assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"], kind
+        assert "camera=()" in response["Permissions-Policy"] and "geolocation=()" in response["Permissions-Policy"], (
+            kind
+        )
 
 
 def test_no_page_of_ours_needs_inline_script_or_style(site, client):

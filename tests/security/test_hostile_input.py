@@ -18,7 +18,6 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.models import Comment, PostSection
-from forum.forms import form_stamp
 from tests.factories import make_comment, make_member, make_moderator, make_post
 
 from .hostile import XSS_VECTORS, as_header, naughty_strings, page_problems, stored_html_problems
@@ -82,56 +81,119 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
         quoted = quote(value, safe="")
         # Query parameters and addresses.
         run.send(reader, "get", reverse("forum:post_list"), {"page": value}, label="home ?page", value=value)
-        run.send(reader, "get", quiet.get_absolute_url(), {"page": value, "sort": value}, label="thread ?page&sort", value=value)
-        run.send(reader, "get", reverse("forum:search"), {"q": value, "page": value}, label="search ?q&page", value=value)
+        run.send(
+            reader,
+            "get",
+            quiet.get_absolute_url(),
+            {"page": value, "sort": value},
+            label="thread ?page&sort",
+            value=value,
+        )
+        run.send(
+            reader, "get", reverse("forum:search"), {"q": value, "page": value}, label="search ?q&page", value=value
+        )
         run.send(reader, "get", f"/u/{quoted}/", label="profile address", value=value)
         run.send(reader, "get", reverse("moderation:log"), {"page": value}, label="log ?page", value=value)
         run.send(
-            reader, "get", reverse("forum:comment_edit", args=[quiet.slug, reported.pk]), {"key": value},
-            label="edit ?key", value=value,
+            reader,
+            "get",
+            reverse("forum:comment_edit", args=[quiet.slug, reported.pk]),
+            {"key": value},
+            label="edit ?key",
+            value=value,
         )
         # Every form a reader can send.
-        run.send(reader, "post", reverse("forum:comment_create", args=[thread.slug]), {"text": value}, label="comment text", value=value)
         run.send(
-            reader, "post", reverse("forum:comment_create", args=[thread.slug]),
-            {"identity": "name", "author_name": value, "text": "Signed with a strange name"}, label="comment name", value=value,
+            reader,
+            "post",
+            reverse("forum:comment_create", args=[thread.slug]),
+            {"text": value},
+            label="comment text",
+            value=value,
         )
         run.send(
-            member, "post", reverse("forum:comment_reply", args=[thread.slug, parent.pk]), {"text": value},
-            label="reply text", value=value,
+            reader,
+            "post",
+            reverse("forum:comment_create", args=[thread.slug]),
+            {"identity": "name", "author_name": value, "text": "Signed with a strange name"},
+            label="comment name",
+            value=value,
         )
         run.send(
-            reader, "post", reverse("forum:submission_create"),
-            {"title": value, "text": value, "credit": "name", "credit_name": value}, label="piece", value=value,
+            member,
+            "post",
+            reverse("forum:comment_reply", args=[thread.slug, parent.pk]),
+            {"text": value},
+            label="reply text",
+            value=value,
         )
         run.send(
-            Client(raise_request_exception=False), "post", reverse("moderation:report_comment", args=[reported.pk]),
-            {"reason": "spam", "details": value}, label="report details", value=value,
+            reader,
+            "post",
+            reverse("forum:submission_create"),
+            {"title": value, "text": value, "credit": "name", "credit_name": value},
+            label="piece",
+            value=value,
         )
         run.send(
-            reader, "post", reverse("moderation:ask_to_remove_comment", args=[reported.pk]),
-            {"reason": value, "contact": value}, label="removal request", value=value,
+            Client(raise_request_exception=False),
+            "post",
+            reverse("moderation:report_comment", args=[reported.pk]),
+            {"reason": "spam", "details": value},
+            label="report details",
+            value=value,
         )
-        run.send(reader, "post", reverse("accounts:login"), {"username": value, "password": value}, label="login", value=value)
         run.send(
-            Client(raise_request_exception=False), "post", reverse("accounts:signup"),
+            reader,
+            "post",
+            reverse("moderation:ask_to_remove_comment", args=[reported.pk]),
+            {"reason": value, "contact": value},
+            label="removal request",
+            value=value,
+        )
+        run.send(
+            reader,
+            "post",
+            reverse("accounts:login"),
+            {"username": value, "password": value},
+            label="login",
+            value=value,
+        )
+        run.send(
+            Client(raise_request_exception=False),
+            "post",
+            reverse("accounts:signup"),
             {"handle": value, "email": value, "password1": "a long passphrase", "password2": "a long passphrase"},
-            label="signup", value=value,
+            label="signup",
+            value=value,
         )
         # What moderators send.
         run.send(
-            moderator_client, "post", reverse("moderation:comment", args=[reported.pk]),
-            {"action": value, "reason": value, "note": value, "next": value}, label="moderation action", value=value,
+            moderator_client,
+            "post",
+            reverse("moderation:comment", args=[reported.pk]),
+            {"action": value, "reason": value, "note": value, "next": value},
+            label="moderation action",
+            value=value,
         )
         run.send(
-            moderator_client, "post", reverse("moderation:queue_act"),
+            moderator_client,
+            "post",
+            reverse("moderation:queue_act"),
             {"tab": value, "bulk": "hide", "selected": [value, str(reported.pk)], "bulk-reason": value},
-            label="queue bulk", value=value,
+            label="queue bulk",
+            value=value,
         )
-        run.send(moderator_client, "post", reverse("moderation:queue_act"), {"act": value}, label="queue act", value=value)
         run.send(
-            moderator_client, "post", reverse("moderation:post_policy", args=[quiet.slug]),
-            {"policy": value, "reason": value}, label="post policy", value=value,
+            moderator_client, "post", reverse("moderation:queue_act"), {"act": value}, label="queue act", value=value
+        )
+        run.send(
+            moderator_client,
+            "post",
+            reverse("moderation:post_policy", args=[quiet.slug]),
+            {"policy": value, "reason": value},
+            label="post policy",
+            value=value,
         )
         # Cookies the site reads back.
         browser = Client(raise_request_exception=False)
@@ -152,7 +214,9 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
         "editors' inbox": moderator_client.get(reverse("forum:submission_inbox")),
         "search": reader.get(reverse("forum:search"), {"q": "alert"}),
     }
-    script_problems = [f"{name}: {problem}" for name, page in pages.items() for problem in page_problems(page.content.decode())]
+    script_problems = [
+        f"{name}: {problem}" for name, page in pages.items() for problem in page_problems(page.content.decode())
+    ]
     for feed in ("forum:posts_feed", "forum:comments_feed"):
         ElementTree.fromstring(reader.get(reverse(feed)).content)  # raises if the feed is not XML
 
@@ -178,7 +242,12 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
 def test_the_allowlist_check_finds_what_it_looks_for():
     """The audit itself: it must flag what the test above asserts is absent."""
     assert stored_html_problems('<p>fine <a href="https://example.org" rel="nofollow">x</a></p>') == []
-    assert stored_html_problems("<img src=x onerror=alert(1)>") == ["<img>", "<img src>", "<img src='x'>", "<img onerror>"]
+    assert stored_html_problems("<img src=x onerror=alert(1)>") == [
+        "<img>",
+        "<img src>",
+        "<img src='x'>",
+        "<img onerror>",
+    ]
     assert page_problems('<a href="javascript:alert(1)">x</a><script>alert(1)</script>') == [
         "<a href='javascript:alert(1)'>",
         "inline <script>",

@@ -28,7 +28,12 @@ def test_odd_page_numbers_show_the_first_page(client):
     post = make_post()
     make_comment(post=post, text="Hello")
     for value in ODD_NUMBERS:
-        for url in (post.get_absolute_url(), reverse("forum:search") + "?q=hello&", reverse("forum:post_list"), reverse("moderation:log")):
+        for url in (
+            post.get_absolute_url(),
+            reverse("forum:search") + "?q=hello&",
+            reverse("forum:post_list"),
+            reverse("moderation:log"),
+        ):
             separator = "&" if "?" in url else "?"
             response = client.get(f"{url}{separator}page={value}")
             assert response.status_code == 200, (url, value)
@@ -55,7 +60,9 @@ def test_odd_ids_in_bulk_actions_are_ignored():
     comment = make_comment(text="Hmm")
     client = Client()
     client.force_login(make_moderator())
-    response = client.post(reverse("moderation:queue_act"), {"tab": "reported", "bulk": "hide", "selected": ["²", str(comment.pk)]})
+    response = client.post(
+        reverse("moderation:queue_act"), {"tab": "reported", "bulk": "hide", "selected": ["²", str(comment.pk)]}
+    )
     assert response.status_code == 302
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.HIDDEN
     assert client.post(reverse("moderation:queue_act"), {"act": "hide:①"}).status_code == 302
@@ -68,7 +75,9 @@ def test_nul_bytes_and_control_characters_get_a_message(client):
     assert client.get("/u/" + "x" * 60_000 + "/").status_code == 404
     login = client.post(reverse("accounts:login"), {"username": "x" * 60_000, "password": "whatever"})
     assert login.status_code == 200 and "Please enter a correct" in login.content.decode()
-    piece = client.post(reverse("forum:submission_create"), {"title": "Bell\x07", "text": "Words", "credit": "anonymous"})
+    piece = client.post(
+        reverse("forum:submission_create"), {"title": "Bell\x07", "text": "Words", "credit": "anonymous"}
+    )
     assert piece.status_code == 400 and "control characters" in piece.content.decode()
     assert "Words" in piece.content.decode()  # the text is kept
     assert not Submission.objects.exists()

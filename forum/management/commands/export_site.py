@@ -7,7 +7,9 @@ from forum.archives.site_export import FORMAT, VERSION, export_site
 
 
 class Command(BaseCommand):
-    help = f"Write every post, section, label and comment to a {FORMAT} v{VERSION} JSON Lines file ('-': standard output)."
+    help = (
+        f"Write every post, section, label and comment to a {FORMAT} v{VERSION} JSON Lines file ('-': standard output)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path")

@@ -47,11 +47,15 @@ class Command(BaseCommand):
             for process in processes.values():
                 if process.poll() is None:
                     process.send_signal(signal.SIGTERM)
-            for name, process in processes.items():
+            for process in processes.values():
                 try:
                     process.wait(timeout=40)
                 except subprocess.TimeoutExpired:
                     process.kill()
         if not stopping:  # one of them stopped on its own: a supervisor should restart the pair
-            exited = ", ".join(f"{name} (exit {process.returncode})" for name, process in processes.items() if process.returncode is not None)
+            exited = ", ".join(
+                f"{name} (exit {process.returncode})"
+                for name, process in processes.items()
+                if process.returncode is not None
+            )
             raise CommandError(f"stopped because a process exited: {exited}")

@@ -11,8 +11,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("handle", help="The member's handle; they sign up at /accounts/signup/ first.")
-        parser.add_argument("role", choices=sorted(ROLE_GROUPS), help="moderator: the queue, the log, bans. "
-                            "editor: posts in the admin and the pieces readers send in.")
+        parser.add_argument(
+            "role",
+            choices=sorted(ROLE_GROUPS),
+            help="moderator: the queue, the log, bans. editor: posts in the admin and the pieces readers send in.",
+        )
         parser.add_argument("--remove", action="store_true", help="Take the role away instead.")
 
     def handle(self, *args, handle, role, remove, **options):

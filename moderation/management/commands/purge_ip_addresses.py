@@ -12,9 +12,7 @@ class Command(BaseCommand):
     help = "Forget the IP addresses of comments posted more than FORUM_IP_RETENTION_DAYS days ago."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--days", type=int, default=None, help="Override FORUM_IP_RETENTION_DAYS for this run."
-        )
+        parser.add_argument("--days", type=int, default=None, help="Override FORUM_IP_RETENTION_DAYS for this run.")
 
     def handle(self, *args, days=None, **options):
         if days is not None and days < 0:
