@@ -4,9 +4,9 @@ from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
 from forum.models import Comment
 
-from .forms import HandleFormMixin
-from .models import User
-from .services import account_delete, handle_changed
+from accounts.forms import HandleFormMixin
+from accounts.models import User
+from accounts.services import account_delete, handle_changed
 
 
 class HandleUserCreationForm(HandleFormMixin, UserCreationForm):

@@ -4,8 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from forum.throttle import Throttle, client_ip
 
-from .models import User
-from .names import name_skeleton
+from accounts.models import User
+from accounts.names import name_skeleton
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 # Longer than any handle or email, or any password worth hashing: refused before the database or the hasher sees it.

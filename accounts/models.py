@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 
-from .names import name_refusal_reason, name_skeleton
+from accounts.names import name_refusal_reason, name_skeleton
 
 HANDLE_REGEX = r"^[A-Za-z0-9_-]{3,30}\Z"
 HANDLE_PATTERN = re.compile(HANDLE_REGEX)

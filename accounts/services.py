@@ -7,7 +7,7 @@ from forum.models import Comment
 from moderation.models import ModerationLogEntry
 from moderation.services import erase_comments
 
-from .models import User
+from accounts.models import User
 
 DELETED_BY_ADMINISTRATOR_REASON = "The account was deleted by an administrator."
 

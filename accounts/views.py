@@ -13,9 +13,9 @@ from forum.models import Comment, SiteSettings
 from forum.params import page_number
 from forum.throttle import Throttle, client_ip
 
-from . import selectors, services
-from .forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
-from .models import HANDLE_PATTERN, User
+from accounts import selectors, services
+from accounts.forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
+from accounts.models import HANDLE_PATTERN, User
 
 
 @require_http_methods(["GET", "POST"])

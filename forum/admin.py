@@ -6,9 +6,9 @@ from django.contrib import admin, messages
 from moderation.admin import ReadOnlyAdmin, SettingsRowAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
-from . import fragments
-from .models import Comment, Label, Post, PostSection, SiteSettings
-from .services import sections_save
+from forum import fragments
+from forum.models import Comment, Label, Post, PostSection, SiteSettings
+from forum.services import sections_save
 
 
 class PostSectionForm(forms.ModelForm):

@@ -6,4 +6,4 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self):
-        from . import checks  # noqa: F401 - registers the deployment checks
+        from forum import checks  # noqa: F401 - registers the deployment checks

@@ -1,4 +1,4 @@
-from .models import SiteSettings
+from forum.models import SiteSettings
 
 
 def site(request):

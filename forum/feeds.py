@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
-from .models import Comment, Label, Post, SiteSettings
-from .params import strip_control_characters
+from forum.models import Comment, Label, Post, SiteSettings
+from forum.params import strip_control_characters
 
 
 def _xml_safe(value):

@@ -10,8 +10,8 @@ from django.core.cache import cache
 from accounts.models import User
 from accounts.names import name_refusal_reason, name_skeleton
 
-from .models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
-from .params import refuse_control_characters, refuse_control_characters_in_line
+from forum.models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
+from forum.params import refuse_control_characters, refuse_control_characters_in_line
 
 
 class CommentTextForm(forms.Form):

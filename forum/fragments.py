@@ -24,9 +24,9 @@ from django.urls import reverse
 
 from moderation.models import ModerationLogEntry
 
-from . import references
-from .models import Comment, Post
-from .paging import replan
+from forum import references
+from forum.models import Comment, Post
+from forum.paging import replan
 
 # Raise when the markup below changes: stored fragments are then rebuilt (manage.py rebuild_fragments,
 # or as pages read them). 2: tombstones say which decision and why; tooltips quote plain words.
@@ -294,6 +294,6 @@ def posts_changed(posts) -> None:
 
 
 def _forget_pages(post_ids) -> None:
-    from . import pagecache  # here: pagecache reads FRAGMENT_VERSION from this module
+    from forum import pagecache  # here: pagecache reads FRAGMENT_VERSION from this module
 
     pagecache.forget(dict(Post.objects.filter(pk__in=list(post_ids)).values_list("pk", "page_count")))

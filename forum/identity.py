@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 from django.conf import settings
 from django.utils.crypto import constant_time_compare, salted_hmac
 
-from .params import parse_id
+from forum.params import parse_id
 
 DEVICE_COOKIE = "forum_device"
 REMOVAL_KEYS_COOKIE = "forum_removal_keys"

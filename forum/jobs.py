@@ -21,8 +21,8 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from . import notifications, retention
-from .models import ScheduledJob
+from forum import notifications, retention
+from forum.models import ScheduledJob
 
 logger = logging.getLogger(__name__)
 

@@ -21,9 +21,9 @@ from urllib.parse import urlencode
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
-from .archives.records import path_variants
-from .models import Comment, Label, Post
-from .params import has_control_characters, parse_id, strip_control_characters
+from forum.archives.records import path_variants
+from forum.models import Comment, Label, Post
+from forum.params import has_control_characters, parse_id, strip_control_characters
 
 _LABEL_FEED = re.compile(r"^/feeds/posts/(?:default|full|summary)/-/(?P<name>[^/]+)/?$")
 _POSTS_FEED = re.compile(r"^/feeds/posts/(?:default|full|summary)/?$")

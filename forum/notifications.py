@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Comment, Notification, Post, PostFollow, SiteSettings
+from forum.models import Comment, Notification, Post, PostFollow, SiteSettings
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"

@@ -45,9 +45,9 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 
-from . import fragments, identity
-from .forms import form_stamp
-from .models import Comment, SiteSettings, opening_lines
+from forum import fragments, identity
+from forum.forms import form_stamp
+from forum.models import Comment, SiteSettings, opening_lines
 
 # Slots are named between two record separators: no stored text can hold one (every text field
 # refuses control characters), and str.split finds them far faster than a pattern would.
@@ -106,7 +106,7 @@ class CachedPage:
         """The page for this request: its token, a fresh form stamp, and its new marks."""
         values = {CSRF_SLOT: _token(request), STAMP_SLOT: form_stamp()}
         if self.has_new_for(last_seen):  # a returning reader after a change: the slow way
-            from .thread import mark_new
+            from forum.thread import mark_new
 
             html = mark_new(self.html(), readable_ids=self.readable_ids, last_seen=last_seen)
             for slot, value in values.items():

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
-from .models import Comment, Post
+from forum.models import Comment, Post
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
-from .models import Comment
+from forum.models import Comment
 
 
 def ip_addresses_purge(*, days: int | None = None) -> str:

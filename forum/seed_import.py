@@ -27,9 +27,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from . import services
-from .dates import long_date
-from .models import Comment, Post, PostSection
+from forum import services
+from forum.dates import long_date
+from forum.models import Comment, Post, PostSection
 
 SECTION_SEPARATOR = "--oo00oo--"
 REMOVED_SECTION_TEXTS = {"Removed at author's request.", "Removed at author\u2019s request."}

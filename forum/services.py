@@ -15,9 +15,9 @@ from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services import erase_comments, log_action
 
-from . import fragments, identity, notifications, references
-from .models import Comment, Label, Post, PostSection, Submission
-from .throttle import storable_ip
+from forum import fragments, identity, notifications, references
+from forum.models import Comment, Label, Post, PostSection, Submission
+from forum.throttle import storable_ip
 
 
 class PostingRefused(ValidationError):

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import services
-from .forms import PublishSubmissionForm, SubmissionForm
-from .models import Submission
-from .throttle import Throttle, client_ip
+from forum import services
+from forum.forms import PublishSubmissionForm, SubmissionForm
+from forum.models import Submission
+from forum.throttle import Throttle, client_ip
 
 review_required = permission_required("forum.review_submissions", raise_exception=True)
 

@@ -26,10 +26,10 @@ from django.utils.safestring import SafeString, mark_safe
 from moderation.models import Report
 from moderation.services import actions_for_state
 
-from . import fragments, identity, references
-from .models import Comment, Post
-from .pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
-from .paging import page_url, plan_for
+from forum import fragments, identity, references
+from forum.models import Comment, Post
+from forum.pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
+from forum.paging import page_url, plan_for
 
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"

@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from . import feeds, security, submission_views, views
+from forum import feeds, security, submission_views, views
 
 forum_patterns = [
     path("", views.post_list, name="post_list"),

@@ -15,11 +15,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from moderation.policy import rules_for
 
-from . import identity, notifications, pagecache, search, services, thread
-from .forms import CommentForm, CommentTextForm
-from .models import Comment, Label, Post
-from .params import page_number
-from .throttle import Throttle, client_ip
+from forum import identity, notifications, pagecache, search, services, thread
+from forum.forms import CommentForm, CommentTextForm
+from forum.models import Comment, Label, Post
+from forum.params import page_number
+from forum.throttle import Throttle, client_ip
 
 
 def post_list(request):

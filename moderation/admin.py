@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from .models import Ban, ModerationLogEntry, ModerationSettings, RemovalRequest, Report
+from moderation.models import Ban, ModerationLogEntry, ModerationSettings, RemovalRequest, Report
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

@@ -1,6 +1,6 @@
 import functools
 
-from .selectors import waiting_counts
+from moderation.selectors import waiting_counts
 
 
 def moderation_queue(request):

@@ -14,7 +14,7 @@ from accounts.names import name_skeleton
 from forum.dates import date_and_time
 from forum.throttle import Throttle
 
-from .models import Ban
+from moderation.models import Ban
 
 POSTING_WINDOW_SECONDS = 10 * 60
 

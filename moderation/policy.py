@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from forum.models import CommentPolicy, Post
 
-from .models import ModerationSettings
+from moderation.models import ModerationSettings
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from forum.models import Comment
 
-from .models import RemovalRequest, Report
+from moderation.models import RemovalRequest, Report
 
 
 def held_comments() -> QuerySet:

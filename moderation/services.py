@@ -15,8 +15,8 @@ from accounts.names import name_skeleton
 from forum import fragments, notifications
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, CommentPolicy, Post, PostSection, Submission
 
-from . import defence
-from .models import Ban, ModerationLogEntry, RemovalRequest, Report
+from moderation import defence
+from moderation.models import Ban, ModerationLogEntry, RemovalRequest, Report
 
 Action = ModerationLogEntry.Action
 State = Comment.State

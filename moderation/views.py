@@ -13,11 +13,11 @@ from forum.models import Comment, Post, PostSection
 from forum.params import page_number, parse_ids, same_site_path
 from forum.throttle import Throttle, client_ip
 
-from . import services
-from .forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
-from .models import Ban, ModerationLogEntry, ModerationSettings
-from .policy import rules_for
-from .selectors import held_comments, open_removal_requests, reported_comments, waiting_counts
+from moderation import services
+from moderation.forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
+from moderation.models import Ban, ModerationLogEntry, ModerationSettings
+from moderation.policy import rules_for
+from moderation.selectors import held_comments, open_removal_requests, reported_comments, waiting_counts
 
 MODERATE = "moderation.moderate_comments"
 moderators_only = permission_required(MODERATE, raise_exception=True)

@@ -40,8 +40,8 @@ from pathlib import Path
 
 from forum.models import Comment
 
-from .records import ArchiveError, ImportedComment, ImportedPost, ImportedSection, comment_text_from_html, path_of
-from .xmlstream import elements, text
+from forum.archives.records import ArchiveError, ImportedComment, ImportedPost, ImportedSection, comment_text_from_html, path_of
+from forum.archives.xmlstream import elements, text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TAKEOUT = "{http://schemas.google.com/blogger/2018}"

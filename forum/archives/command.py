@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from .records import ArchiveError
-from .writer import import_records
+from forum.archives.records import ArchiveError
+from forum.archives.writer import import_records
 
 
 class ArchiveImportCommand(BaseCommand):

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from forum.models import Comment
 
-from .records import ArchiveError, ImportedComment, ImportedPost, comment_text_from_html, path_of
-from .xmlstream import elements, text
+from forum.archives.records import ArchiveError, ImportedComment, ImportedPost, comment_text_from_html, path_of
+from forum.archives.xmlstream import elements, text
 
 NS = "{http://disqus.com}"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"

@@ -37,7 +37,7 @@ from typing import IO
 from accounts.models import User
 from forum.models import Comment, Label, Post
 
-from .records import ArchiveError, ImportedComment, ImportedLabel, ImportedMember, ImportedPost, ImportedSection
+from forum.archives.records import ArchiveError, ImportedComment, ImportedLabel, ImportedMember, ImportedPost, ImportedSection
 
 FORMAT = "forum-site-export"
 VERSION = 1

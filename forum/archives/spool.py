@@ -12,7 +12,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 
-from .records import ArchiveError, ImportedComment, ImportedPost
+from forum.archives.records import ArchiveError, ImportedComment, ImportedPost
 
 
 class Spool:

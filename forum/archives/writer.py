@@ -31,16 +31,8 @@ from accounts.models import User
 from forum import fragments, references, services
 from forum.models import Comment, Label, Post, PostSection
 
-from .records import (
-    ArchiveError,
-    ImportedComment,
-    ImportedLabel,
-    ImportedMember,
-    ImportedPost,
-    path_variants,
-    shortened_name,
-)
-from .spool import Spool
+from forum.archives.records import ArchiveError, ImportedComment, ImportedLabel, ImportedMember, ImportedPost, path_variants, shortened_name
+from forum.archives.spool import Spool
 
 BULK_BATCH = 500
 _web_address = URLValidator(schemes=["http", "https"])

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from .records import ArchiveError
+from forum.archives.records import ArchiveError
 
 
 def elements(source, tags: set[str]) -> Iterator[Element]:
