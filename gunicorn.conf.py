@@ -36,6 +36,6 @@ def on_starting(server):
     from django.conf import settings
 
     if not settings.DEBUG:
-        from forum.checks import refuse_to_start_unless_ready
+        from forum.ops.checks import refuse_to_start_unless_ready
 
         refuse_to_start_unless_ready("gunicorn")

@@ -2,11 +2,10 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 
-from forum.models import Comment
-
 from accounts.forms import HandleFormMixin
 from accounts.models import User
 from accounts.services import account_delete, handle_changed
+from forum.models import Comment
 
 
 class HandleUserCreationForm(HandleFormMixin, UserCreationForm):

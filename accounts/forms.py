@@ -2,10 +2,9 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
-from forum.throttle import Throttle, client_ip
-
 from accounts.models import User
 from accounts.names import name_skeleton
+from forum.lib.limits import Throttle, client_ip
 
 LOGIN_WINDOW_SECONDS = 15 * 60
 # Longer than any handle or email, or any password worth hashing: refused before the database or the hasher sees it.

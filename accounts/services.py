@@ -2,12 +2,11 @@
 
 from django.db import transaction
 
+from accounts.models import User
 from forum import fragments
 from forum.models import Comment
 from moderation.models import ModerationLogEntry
 from moderation.services import erase_comments
-
-from accounts.models import User
 
 DELETED_BY_ADMINISTRATOR_REASON = "The account was deleted by an administrator."
 

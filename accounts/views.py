@@ -9,13 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
-from forum.models import Comment, SiteSettings
-from forum.params import page_number
-from forum.throttle import Throttle, client_ip
-
 from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
 from accounts.models import HANDLE_PATTERN, User
+from forum.lib.limits import Throttle, client_ip
+from forum.models import Comment, SiteSettings
+from forum.params import page_number
 
 
 @require_http_methods(["GET", "POST"])

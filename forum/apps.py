@@ -6,4 +6,4 @@ class ForumConfig(AppConfig):
     verbose_name = "Forum"
 
     def ready(self):
-        from forum import checks  # noqa: F401 - registers the deployment checks
+        from forum.ops import checks  # noqa: F401 - registers the deployment checks

@@ -22,11 +22,10 @@ from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
-from moderation.models import ModerationLogEntry
-
-from forum import references
+from forum.lib import references
+from forum.lib.paging import replan
 from forum.models import Comment, Post
-from forum.paging import replan
+from moderation.models import ModerationLogEntry
 
 # Raise when the markup below changes: stored fragments are then rebuilt (manage.py rebuild_fragments,
 # or as pages read them). 2: tombstones say which decision and why; tooltips quote plain words.

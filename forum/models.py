@@ -15,11 +15,11 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from forum.dates import long_date
 from forum.identity import removal_key_matches
+from forum.lib.dates import long_date
+from forum.lib.references import count_reference_links, finish_links, minute_of_day, unlinked
+from forum.lib.sanitiser import plain_text, post_html_to_html, text_to_html
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
-from forum.references import count_reference_links, finish_links, minute_of_day, unlinked
-from forum.sanitiser import plain_text, post_html_to_html, text_to_html
 
 COMMENT_MAX_LENGTH = 10_000
 SECTION_MAX_LENGTH = 100_000
@@ -425,7 +425,7 @@ class Comment(MPTTModel):
 
     def get_absolute_url(self) -> str:
         """The comment on its page of the whole thread (forum.paging), so the link lands on it."""
-        from forum.paging import thread_url
+        from forum.lib.paging import thread_url
 
         return thread_url(self)
 

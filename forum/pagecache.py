@@ -46,8 +46,8 @@ from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 
 from forum import fragments, identity
-from forum.forms import form_stamp
 from forum.models import Comment, SiteSettings, opening_lines
+from forum.web.forms import form_stamp
 
 # Slots are named between two record separators: no stored text can hold one (every text field
 # refuses control characters), and str.split finds them far faster than a pattern would.

@@ -10,14 +10,14 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from forum import fragments, identity, notifications
+from forum.lib import references
+from forum.lib.limits import storable_ip
+from forum.models import Comment, Label, Post, PostSection, Submission
 from moderation import defence
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services import erase_comments, log_action
-
-from forum import fragments, identity, notifications, references
-from forum.models import Comment, Label, Post, PostSection, Submission
-from forum.throttle import storable_ip
 
 
 class PostingRefused(ValidationError):

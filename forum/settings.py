@@ -63,20 +63,20 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: a load balancer's probe is answered before host checks and HTTPS redirects.
-    "forum.health.HealthCheckMiddleware",
+    "forum.ops.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: picks where this request's reads go.
-    "forum.replicas.ReplicaReadsMiddleware",
+    "forum.ops.replicas.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "forum.legacy.LegacyAddressMiddleware",
+    "forum.archives.legacy.LegacyAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
-    "forum.security.SecurityHeadersMiddleware",
+    "forum.ops.security.SecurityHeadersMiddleware",
 ]
 
 # The second wall behind the sanitiser: readers' HTML is rendered as stored, so no
@@ -109,7 +109,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "forum.context_processors.site",
+                "forum.web.context_processors.site",
                 "moderation.context_processors.moderation_queue",
             ],
         },
@@ -146,7 +146,7 @@ for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
     )
     DATABASES[alias]["TEST"] = {"MIRROR": "default"}
     FORUM_REPLICA_ALIASES.append(alias)
-DATABASE_ROUTERS = ["forum.replicas.ReplicaRouter"]
+DATABASE_ROUTERS = ["forum.ops.replicas.ReplicaRouter"]
 # A browser that has just sent a form reads from the primary this long, so a
 # replica's lag never hides from people what they have just written.
 FORUM_PRIMARY_AFTER_WRITE_SECONDS = int(os.environ.get("FORUM_PRIMARY_AFTER_WRITE_SECONDS", "30"))

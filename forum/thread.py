@@ -23,13 +23,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from moderation.models import Report
-from moderation.services import actions_for_state
-
-from forum import fragments, identity, references
+from forum import fragments, identity
+from forum.lib import references
+from forum.lib.paging import page_url, plan_for
 from forum.models import Comment, Post
 from forum.pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
-from forum.paging import page_url, plan_for
+from moderation.models import Report
+from moderation.services import actions_for_state
 
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"

@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from forum import feeds, security, submission_views, views
+from forum.ops import security
+from forum.web import feeds
+from forum.web.views import posts as views
+from forum.web.views import submissions as submission_views
 
 forum_patterns = [
     path("", views.post_list, name="post_list"),
@@ -28,7 +31,7 @@ forum_patterns = [
 ]
 
 # A database or cache outage gets a 503 that keeps the typed text; other errors the 500 page.
-handler500 = "forum.outage.server_error"
+handler500 = "forum.ops.outage.server_error"
 
 urlpatterns = [
     path("robots.txt", security.robots_txt, name="robots_txt"),

@@ -11,9 +11,8 @@ from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from accounts.names import name_skeleton
-from forum.dates import date_and_time
-from forum.throttle import Throttle
-
+from forum.lib.dates import date_and_time
+from forum.lib.limits import Throttle
 from moderation.models import Ban
 
 POSTING_WINDOW_SECONDS = 10 * 60

@@ -2,8 +2,15 @@ from django import forms
 
 from forum.models import CommentPolicy
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
-
-from moderation.models import CONTACT_MAX_LENGTH, LOG_NOTE_MAX_LENGTH, LOG_REASON_MAX_LENGTH, REASON_MAX_LENGTH, REPORT_DETAILS_MAX_LENGTH, Ban, Report
+from moderation.models import (
+    CONTACT_MAX_LENGTH,
+    LOG_NOTE_MAX_LENGTH,
+    LOG_REASON_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REPORT_DETAILS_MAX_LENGTH,
+    Ban,
+    Report,
+)
 
 
 class RemovalRequestForm(forms.Form):

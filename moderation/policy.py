@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from forum.models import CommentPolicy, Post
-
 from moderation.models import ModerationSettings
 
 

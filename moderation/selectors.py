@@ -4,7 +4,6 @@ from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from forum.models import Comment
-
 from moderation.models import RemovalRequest, Report
 
 

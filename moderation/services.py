@@ -14,7 +14,6 @@ from django.utils import timezone
 from accounts.names import name_skeleton
 from forum import fragments, notifications
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, CommentPolicy, Post, PostSection, Submission
-
 from moderation import defence
 from moderation.models import Ban, ModerationLogEntry, RemovalRequest, Report
 

@@ -9,10 +9,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum import identity
+from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Post, PostSection
 from forum.params import page_number, parse_ids, same_site_path
-from forum.throttle import Throttle, client_ip
-
 from moderation import services
 from moderation.forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
 from moderation.models import Ban, ModerationLogEntry, ModerationSettings

@@ -132,7 +132,7 @@ def count_comments(html: str) -> int:
 
 def seed_texts() -> list[str]:
     """The seed threads' own comments: the length and shape of what this community writes."""
-    from forum.seed_import import parse_seed
+    from forum.archives.seeds import parse_seed
 
     texts = []
 

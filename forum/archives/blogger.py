@@ -38,10 +38,16 @@ from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
-from forum.models import Comment
-
-from forum.archives.records import ArchiveError, ImportedComment, ImportedPost, ImportedSection, comment_text_from_html, path_of
+from forum.archives.records import (
+    ArchiveError,
+    ImportedComment,
+    ImportedPost,
+    ImportedSection,
+    comment_text_from_html,
+    path_of,
+)
 from forum.archives.xmlstream import elements, text
+from forum.models import Comment
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TAKEOUT = "{http://schemas.google.com/blogger/2018}"

@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from forum.models import Comment
-
 from forum.archives.records import ArchiveError, ImportedComment, ImportedPost, comment_text_from_html, path_of
 from forum.archives.xmlstream import elements, text
+from forum.models import Comment
 
 NS = "{http://disqus.com}"
 DSQ_ID = "{http://disqus.com/disqus-internals}id"

@@ -35,9 +35,15 @@ from datetime import UTC, date, datetime
 from typing import IO
 
 from accounts.models import User
+from forum.archives.records import (
+    ArchiveError,
+    ImportedComment,
+    ImportedLabel,
+    ImportedMember,
+    ImportedPost,
+    ImportedSection,
+)
 from forum.models import Comment, Label, Post
-
-from forum.archives.records import ArchiveError, ImportedComment, ImportedLabel, ImportedMember, ImportedPost, ImportedSection
 
 FORMAT = "forum-site-export"
 VERSION = 1

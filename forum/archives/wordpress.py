@@ -21,10 +21,17 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote
 
-from forum.models import Comment
-
-from forum.archives.records import ArchiveError, ImportedComment, ImportedPost, ImportedSection, comment_text_from_html, paragraphs_from_plain_html, path_of
+from forum.archives.records import (
+    ArchiveError,
+    ImportedComment,
+    ImportedPost,
+    ImportedSection,
+    comment_text_from_html,
+    paragraphs_from_plain_html,
+    path_of,
+)
 from forum.archives.xmlstream import elements, text
+from forum.models import Comment
 
 WP_NAMESPACE = re.compile(rb"http://wordpress\.org/export/1\.[0-9]+/")
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}"

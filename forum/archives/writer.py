@@ -28,11 +28,19 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
-from forum import fragments, references, services
-from forum.models import Comment, Label, Post, PostSection
-
-from forum.archives.records import ArchiveError, ImportedComment, ImportedLabel, ImportedMember, ImportedPost, path_variants, shortened_name
+from forum import fragments, services
+from forum.archives.records import (
+    ArchiveError,
+    ImportedComment,
+    ImportedLabel,
+    ImportedMember,
+    ImportedPost,
+    path_variants,
+    shortened_name,
+)
 from forum.archives.spool import Spool
+from forum.lib import references
+from forum.models import Comment, Label, Post, PostSection
 
 BULK_BATCH = 500
 _web_address = URLValidator(schemes=["http", "https"])

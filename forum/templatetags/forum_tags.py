@@ -6,7 +6,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from forum import dates, fragments, pagecache, references
+from forum import fragments, pagecache
+from forum.lib import dates, references
 
 register = template.Library()
 

@@ -4,8 +4,9 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from forum import services, views
+from forum import services
 from forum.models import Comment
+from forum.web.views import posts as views
 from tests.factories import make_post
 
 

@@ -3,8 +3,8 @@
 import pytest
 from django.db import connection
 
+from forum.lib.limits import Throttle
 from forum.models import Comment
-from forum.throttle import Throttle
 from tests.factories import make_post
 from tests.servers import Visitor, database_url, gunicorn, production_env
 

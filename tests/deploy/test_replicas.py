@@ -12,7 +12,7 @@ import pytest
 from django.db import connections
 from django.test import Client
 
-from forum import replicas
+from forum.ops import replicas
 from tests.factories import make_member, make_post, post_comment
 
 pytestmark = [pytest.mark.postgres_server, pytest.mark.django_db(transaction=True, databases=["default", "replica"])]

@@ -1,6 +1,6 @@
 import pytest
 
-from forum.sanitiser import text_to_html
+from forum.lib.sanitiser import text_to_html
 
 
 def test_paragraphs_and_line_breaks_are_kept():
@@ -78,7 +78,7 @@ def test_quotes_and_ampersands_render_as_text():
 
 
 def test_post_html_keeps_links_on_this_site_but_never_to_another_however_encoded():
-    from forum.sanitiser import post_html_to_html
+    from forum.lib.sanitiser import post_html_to_html
 
     assert post_html_to_html('<a href="/p/about.html">About</a>') == '<a href="/p/about.html">About</a>'
     for sneaky in [
@@ -96,7 +96,7 @@ def test_post_html_keeps_links_on_this_site_but_never_to_another_however_encoded
 
 
 def test_post_html_drops_code_but_never_the_words_after_an_unclosed_element():
-    from forum.sanitiser import post_html_to_html
+    from forum.lib.sanitiser import post_html_to_html
 
     assert (
         post_html_to_html("<p>one</p><script>alert(1)</script><style>p{}</style><p>two</p>") == "<p>one</p><p>two</p>"

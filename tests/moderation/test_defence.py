@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.forms import form_stamp
 from forum.models import Comment
+from forum.web.forms import form_stamp
 from moderation.models import Ban, ModerationLogEntry
 from moderation.services import ban_create, ban_lift
 from tests.factories import make_comment, make_member, make_moderator, make_post, post_comment
@@ -243,7 +243,7 @@ def test_a_refused_post_is_not_counted_against_the_poster(settings):
 
 def test_throttles_count_first_and_compare_after():
     """Each attempt gets its own count, so no burst slips past the limit between a check and a count."""
-    from forum.throttle import Throttle
+    from forum.lib.limits import Throttle
 
     throttle = Throttle("test-scope", 3, 60)
     assert [throttle.attempt("203.0.113.5") for _ in range(5)] == [True, True, True, False, False]
@@ -254,7 +254,7 @@ def test_throttles_count_first_and_compare_after():
 def test_concurrent_attempts_never_pass_the_limit():
     from concurrent.futures import ThreadPoolExecutor
 
-    from forum.throttle import Throttle
+    from forum.lib.limits import Throttle
 
     throttle = Throttle("burst-scope", 5, 60)
     with ThreadPoolExecutor(max_workers=16) as pool:

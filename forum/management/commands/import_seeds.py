@@ -3,7 +3,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.seed_import import SeedImportError, import_seed_file
+from forum.archives.seeds import SeedImportError, import_seed_file
 
 
 class Command(BaseCommand):

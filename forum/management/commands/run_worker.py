@@ -4,8 +4,8 @@ import threading
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from forum import jobs
-from forum.checks import refuse_to_start_unless_ready
+from forum.ops import jobs
+from forum.ops.checks import refuse_to_start_unless_ready
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.checks import refuse_to_start_unless_ready
+from forum.ops.checks import refuse_to_start_unless_ready
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from forum.retention import ip_addresses_purge
+from forum.ops.retention import ip_addresses_purge
 
 
 class Command(BaseCommand):

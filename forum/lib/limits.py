@@ -56,7 +56,7 @@ class Throttle:
         return max(1, self.window_seconds // 60)
 
     def _key(self, subject: str) -> str:
-        hashed = salted_hmac(f"forum.throttle.{self.scope}", subject, algorithm="sha256").hexdigest()[:32]
+        hashed = salted_hmac(f"forum.lib.limits.{self.scope}", subject, algorithm="sha256").hexdigest()[:32]
         window = int(time.time() // self.window_seconds)
         return f"throttle:{self.scope}:{hashed}:{window}"
 

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from forum import services
-from forum.dates import long_date
+from forum.lib.dates import long_date
 from forum.models import Comment, Post, PostSection
 
 SECTION_SEPARATOR = "--oo00oo--"

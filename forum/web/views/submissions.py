@@ -8,9 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from forum import services
-from forum.forms import PublishSubmissionForm, SubmissionForm
+from forum.lib.limits import Throttle, client_ip
 from forum.models import Submission
-from forum.throttle import Throttle, client_ip
+from forum.web.forms import PublishSubmissionForm, SubmissionForm
 
 review_required = permission_required("forum.review_submissions", raise_exception=True)
 

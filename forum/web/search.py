@@ -20,9 +20,9 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db import connection
 from django.urls import reverse
 
+from forum.lib.sanitiser import plain_text
 from forum.models import Comment, Post, PostSection
 from forum.params import has_control_characters
-from forum.sanitiser import plain_text
 
 SEARCH_CONFIG = "english"
 MAX_QUERY_LENGTH = 200

@@ -13,13 +13,13 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from moderation.policy import rules_for
-
-from forum import identity, notifications, pagecache, search, services, thread
-from forum.forms import CommentForm, CommentTextForm
+from forum import identity, notifications, pagecache, services, thread
+from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Label, Post
 from forum.params import page_number
-from forum.throttle import Throttle, client_ip
+from forum.web import search
+from forum.web.forms import CommentForm, CommentTextForm
+from moderation.policy import rules_for
 
 
 def post_list(request):

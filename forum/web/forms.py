@@ -9,7 +9,6 @@ from django.core.cache import cache
 
 from accounts.models import User
 from accounts.names import name_refusal_reason, name_skeleton
-
 from forum.models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
 

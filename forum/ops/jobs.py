@@ -21,8 +21,9 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from forum import notifications, retention
+from forum import notifications
 from forum.models import ScheduledJob
+from forum.ops import retention
 
 logger = logging.getLogger(__name__)
 
