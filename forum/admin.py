@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 
 from forum import fragments
 from forum.models import Comment, Label, Post, PostSection, SiteSettings
-from forum.services import sections_save
+from forum.services.posts import sections_save
 from moderation.admin import ReadOnlyAdmin, SettingsRowAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 

@@ -603,7 +603,7 @@ class Notification(models.Model):
     """A published comment a member asked to hear about, waiting for the next batch email.
 
     Rows are written when the comment is published and sent by
-    `forum.notifications.send_pending_notifications`, one email per member per run.
+    `forum.services.notifications.send_pending_notifications`, one email per member per run.
     """
 
     class Reason(models.TextChoices):

@@ -12,8 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.names import name_skeleton
-from forum import fragments, notifications
+from forum import fragments
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, CommentPolicy, Post, PostSection, Submission
+from forum.services import notifications
 from moderation import defence
 from moderation.models import Ban, ModerationLogEntry, RemovalRequest, Report
 

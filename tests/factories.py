@@ -9,8 +9,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from accounts.models import User
-from forum import services
 from forum.models import Comment, Post, PostSection
+from forum.services.comments import comment_post
 from moderation.roles import grant_role_permissions
 
 PASSWORD = "a long passphrase"
@@ -39,7 +39,7 @@ def make_comment(
     *, post: Post | None = None, parent: Comment | None = None, text: str | None = None, **fields
 ) -> Comment:
     post = post or (parent.post if parent else make_post())
-    return services.comment_post(post=post, parent=parent, text=text or f"Comment {next(_numbers)}", **fields)
+    return comment_post(post=post, parent=parent, text=text or f"Comment {next(_numbers)}", **fields)
 
 
 def site_time(clock: str, *, days_ago: int = 1) -> datetime:

@@ -27,9 +27,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from forum import services
 from forum.lib.dates import long_date
 from forum.models import Comment, Post, PostSection
+from forum.services.comments import comment_import
 
 SECTION_SEPARATOR = "--oo00oo--"
 REMOVED_SECTION_TEXTS = {"Removed at author's request.", "Removed at author\u2019s request."}
@@ -190,7 +190,7 @@ def _create_post(parsed: ParsedPost, slug: str) -> Post:
 
 def _create_comment(post: Post, parsed: ParsedComment, parent: Comment | None) -> Comment:
     try:
-        return services.comment_import(post=post, parent=parent, text=parsed.text, state=parsed.state)
+        return comment_import(post=post, parent=parent, text=parsed.text, state=parsed.state)
     except ValidationError as error:
         raise SeedImportError(parsed.line, "; ".join(error.messages)) from error
 

@@ -28,7 +28,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
-from forum import fragments, services
+from forum import fragments
 from forum.archives.records import (
     ArchiveError,
     ImportedComment,
@@ -41,6 +41,9 @@ from forum.archives.records import (
 from forum.archives.spool import Spool
 from forum.lib import references
 from forum.models import Comment, Label, Post, PostSection
+from forum.services import posts as post_service
+from forum.services.comments import insert_comment, lock_new_trees
+from forum.services.posts import free_slug, label_for_name, label_slug_base
 
 BULK_BATCH = 500
 _web_address = URLValidator(schemes=["http", "https"])
@@ -209,7 +212,7 @@ def _check_post(record: ImportedPost) -> None:
 
 
 def _check_label(name: str, entry: str, *, slug: str = "") -> None:
-    label = Label(name=name.strip(), slug=slug or services.label_slug_base(name) or "label")
+    label = Label(name=name.strip(), slug=slug or label_slug_base(name) or "label")
     if not label.name:
         raise ArchiveError("a label with no name", entry=entry)
     _clean(label, entry, exclude=[], what=f"the label {name[:80]!r}")
@@ -434,7 +437,7 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
     post = Post(
         kind=record.kind,
         title=record.title,
-        slug=record.slug or services.free_slug(record.slug_hint or record.title),
+        slug=record.slug or free_slug(record.slug_hint or record.title),
         published_on=published_on,
         published_at=published_at,
         byline=record.byline,
@@ -455,9 +458,9 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
             credit=imported.credit,
             removed_at_authors_request=imported.removed,
         )
-        services.section_save(section=section, editor=None)
+        post_service.section_save(section=section, editor=None)
     if record.labels:
-        post.labels.set([services.label_for_name(name) for name in record.labels])
+        post.labels.set([label_for_name(name) for name in record.labels])
         summary.labels.update(label.name for label in post.labels.all())
     if post.is_page:
         summary.pages += 1
@@ -535,7 +538,7 @@ def _write_new_trees(post: Post, shape: _Conversations, members: dict) -> list[C
     """Whole conversations in bulk: tree positions computed here, one INSERT per level and batch."""
     if not shape.roots:
         return []
-    services.lock_new_trees()
+    lock_new_trees()
     next_tree = (Comment.objects.aggregate(last=Max("tree_id"))["last"] or 0) + 1
     by_level: dict[int, list[tuple[Comment, str]]] = defaultdict(list)
     written: dict[str, Comment] = {}
@@ -576,7 +579,7 @@ def _write_under_existing(post: Post, shape: _Conversations, members: dict) -> l
             record, parent_id = stack.pop()
             comment = _comment(post, record, members)
             comment.parent = Comment.objects.get(pk=parent_id)
-            services.insert_comment(comment, refers_to=[])
+            insert_comment(comment, refers_to=[])
             written.append(comment)
             stack.extend((child, comment.pk) for child in reversed(shape.children.get(record.key, ())))
     return written

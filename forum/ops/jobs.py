@@ -5,7 +5,7 @@ a due row (SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite's write lock
 queues the claims) and moves its next run on before running it, so two workers
 never run the same job at once, and a restarted worker keeps the schedule.
 The jobs themselves are safe to overlap anyway: reply emails are claimed row by
-row (forum.notifications), purges are idempotent.
+row (forum.services.notifications), purges are idempotent.
 
 The loop survives the database going away (it waits and reconnects) and stops
 between jobs on SIGTERM or SIGINT.
@@ -21,9 +21,9 @@ from django.conf import settings
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 
-from forum import notifications
 from forum.models import ScheduledJob
 from forum.ops import retention
+from forum.services import notifications
 
 logger = logging.getLogger(__name__)
 

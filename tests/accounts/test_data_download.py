@@ -5,8 +5,8 @@ import json
 import pytest
 from django.urls import reverse
 
-from forum import services
 from forum.models import Comment
+from forum.services.comments import comment_remove_by_author
 from tests.factories import make_comment, make_member, make_post
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ def test_a_member_downloads_their_profile_comments_and_follows(client):
     post = make_post(title="Potions")
     kept = make_comment(post=post, author=member, text="My recipe")
     removed = make_comment(post=post, author=member, text="Second thoughts")
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     make_comment(post=post, author=other, text="Not mine")
     post.follows.create(user=member)
     client.force_login(member)

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from forum import services
 from forum.models import Comment
+from forum.services.comments import comment_remove_by_author
 from tests.factories import PASSWORD, make_comment, make_member, make_post
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +40,7 @@ def test_profile_never_shows_removed_hidden_or_pending_words(client):
     member = make_member("Getafix")
     post = make_post()
     removed = make_comment(post=post, author=member, text="Taken back")
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     for state, text in [(Comment.State.HIDDEN, "Hidden words"), (Comment.State.PENDING, "Waiting words")]:
         comment = make_comment(post=post, author=member, text=text)
         Comment.objects.filter(pk=comment.pk).update(state=state)  # moderation arrives with its own issue

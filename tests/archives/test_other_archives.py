@@ -116,16 +116,16 @@ def test_malformed_wordpress_and_disqus_files_leave_nothing(command, name, reaso
 def test_a_post_the_database_fails_to_write_stops_the_import_there_and_keeps_the_posts_before_it(monkeypatch):
     from django.db import DatabaseError
 
-    from forum import services
+    from forum.services import posts as post_service
 
-    save_section = services.section_save
+    save_section = post_service.section_save
 
     def disk_full_at_post_b(*, section, editor):
         if "A shorter post" in section.body:
             raise DatabaseError("could not extend file: No space left on device")
         return save_section(section=section, editor=editor)
 
-    monkeypatch.setattr(services, "section_save", disk_full_at_post_b)
+    monkeypatch.setattr(post_service, "section_save", disk_full_at_post_b)
     with pytest.raises(CommandError) as refused:
         run("import_wordpress", WORDPRESS)
     assert "entry wordpress:post-1187" in str(refused.value)
@@ -135,7 +135,7 @@ def test_a_post_the_database_fails_to_write_stops_the_import_there_and_keeps_the
     assert not Post.objects.filter(title="Another Post").exists()
     assert not Comment.objects.filter(text="Nothing to add").exists()
 
-    monkeypatch.setattr(services, "section_save", save_section)
+    monkeypatch.setattr(post_service, "section_save", save_section)
     again = run("import_wordpress", WORDPRESS)
     assert "Posts: 1 imported, 1 already here." in again and "Pages: 1 imported." in again
     assert Comment.objects.filter(text="Nothing to add").exists()

@@ -8,8 +8,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from forum import services
 from forum.models import Comment, Label, Post
+from forum.services.comments import comment_remove_by_author
+from forum.services.posts import label_for_name, section_save
 from moderation.models import ModerationLogEntry
 from tests.factories import make_comment, make_comment_at, make_member, make_moderator, make_post
 
@@ -38,7 +39,7 @@ def a_lived_in_site() -> dict:
     call_command("import_seeds", stdout=StringIO())
     member = make_member("Hugh")
     post = make_post(title="Posted here", editor=make_member("Editrix"))
-    post.labels.add(services.label_for_name("Über Labels ✓"))
+    post.labels.add(label_for_name("Über Labels ✓"))
     first = make_comment_at(
         "19:12", post=post, text="Café at 19:12", ip_address="203.0.113.9", removal_key="secret-key-1"
     )
@@ -46,7 +47,7 @@ def a_lived_in_site() -> dict:
     make_comment(parent=by_member, text="Named reply", author_name="Netnipper", removal_key="secret-key-2")
     anonymous = make_comment(post=post, text="Anonymous with a tag", anon_device="device-abc")
     gone = make_comment(post=post, text="Words to take down", removal_key="secret-key-3")
-    services.comment_remove_by_author(comment=gone)
+    comment_remove_by_author(comment=gone)
     make_comment(parent=gone, text="Reply under a tombstone")
     from moderation.services import comment_moderate
 
@@ -169,12 +170,12 @@ def test_the_round_trip_keeps_what_editors_and_posters_wrote_exactly(tmp_path):
 
     post = make_post(title="Edge cases", body="First part")
     PostSection.objects.filter(post=post).update(position=0)
-    services.section_save(section=PostSection(post=post, position=1, body="Second part"), editor=None)
+    section_save(section=PostSection(post=post, position=1, body="Second part"), editor=None)
     # An editor moved the date without touching the imported time.
     Post.objects.filter(pk=post.pk).update(
         published_at=datetime(2020, 1, 1, 23, 30, tzinfo=UTC), published_on=date(2020, 1, 3)
     )
-    post.labels.add(services.label_for_name("foo"))
+    post.labels.add(label_for_name("foo"))
     from forum.models import Label as LabelModel
 
     capital = LabelModel.objects.create(name="Foo", slug="foo-capital")

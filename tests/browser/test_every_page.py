@@ -7,7 +7,8 @@ import pytest
 from django.urls import reverse
 
 from forum.models import CommentPolicy, PostSection, Submission
-from forum.services import comment_edit, comment_post, comment_remove_by_author, submission_create
+from forum.services.comments import comment_edit, comment_post, comment_remove_by_author
+from forum.services.submissions import submission_create
 from moderation.models import Ban, ModerationLogEntry
 from moderation.services import ban_create, comment_moderate, removal_request_create, report_create
 from tests import html_validator

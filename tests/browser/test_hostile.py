@@ -2,7 +2,7 @@
 
 import pytest
 
-from forum.services import comment_post
+from forum.services.comments import comment_post
 from tests.factories import make_comment, make_post
 from tests.security.hostile import XSS_VECTORS, naughty_strings
 

@@ -1,7 +1,7 @@
 import pytest
 
 from forum.models import Comment, CommentPolicy
-from forum.services import comment_post
+from forum.services.comments import comment_post
 from moderation.models import ModerationLogEntry
 from tests.browser.conftest import wait_until
 from tests.factories import PASSWORD, make_comment, make_moderator, make_post

@@ -4,8 +4,8 @@ import pytest
 from django.db import OperationalError
 from django.test import Client
 
-from forum import services
 from forum.models import Comment
+from forum.services import comments as comment_service
 from forum.web.views import posts as views
 from tests.factories import make_post
 
@@ -22,7 +22,7 @@ def test_a_comment_posted_while_the_database_is_down_comes_back_to_copy(browser,
     def database_gone(**kwargs):
         raise OperationalError("server closed the connection unexpectedly")
 
-    monkeypatch.setattr(services, "comment_post", database_gone)
+    monkeypatch.setattr(comment_service, "comment_post", database_gone)
     text = "My long considered reply <about> the rota & the ward."
     response = browser.post(
         f"/posts/{post.slug}/comments/", {"text": text, "identity": "anonymous", "author_name": "", "website": ""}

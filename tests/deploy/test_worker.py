@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection, connections
 
 from forum.models import Comment, PostFollow, ScheduledJob
-from forum.notifications import send_pending_notifications
 from forum.ops import jobs
+from forum.services.notifications import send_pending_notifications
 from tests.factories import make_comment, make_member, make_post
 from tests.servers import PYTHON, ROOT, database_url, production_env
 

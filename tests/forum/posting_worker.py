@@ -21,8 +21,8 @@ def post_many(database_name: str, post_pk: int, worker: int, start, failures) ->
     django.setup()
     from django.db import connections
 
-    from forum import services
     from forum.models import Comment, Post
+    from forum.services.comments import comment_post
 
     try:
         rng = random.Random(worker)
@@ -33,7 +33,7 @@ def post_many(database_name: str, post_pk: int, worker: int, start, failures) ->
             if rng.random() < 0.75:
                 ids = list(Comment.objects.filter(post=post).values_list("pk", flat=True))
                 parent = Comment.objects.get(pk=rng.choice(ids))
-            services.comment_post(post=post, parent=parent, text=f"worker {worker} comment {number}")
+            comment_post(post=post, parent=parent, text=f"worker {worker} comment {number}")
     except Exception as error:  # reported to the parent, which fails the test
         failures.put(f"worker {worker}: {error!r}")
     finally:

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from forum import pagecache, services
+from forum import fragments, pagecache
 from forum.archives.records import ImportedComment, ImportedPost
 from forum.archives.writer import import_records
 from forum.models import Comment, CommentPolicy, Label, Post
@@ -221,7 +221,7 @@ def _admin_retitles_post(t):
 def _label_renamed(t):
     label = Label.objects.create(name="Staffing", slug="staffing")
     t["post"].labels.add(label)
-    services.fragments.posts_changed(Post.objects.filter(pk=t["post"].pk))  # as the admin's save does
+    fragments.posts_changed(Post.objects.filter(pk=t["post"].pk))  # as the admin's save does
     assert "Staffing" in anonymous_page(t["post"])
     superuser().post(reverse("admin:forum_label_change", args=[label.pk]), {"name": "Workloads", "slug": "staffing"})
     return ["Workloads"], ["Staffing"]

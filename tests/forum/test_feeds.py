@@ -6,8 +6,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.urls import reverse
 
-from forum import services
 from forum.models import Comment
+from forum.services.comments import comment_remove_by_author
 from tests.factories import make_comment, make_comment_at, make_member, make_post, site_time
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_comments_feed_has_published_comments_only_with_their_times(client):
     removed = make_comment(post=post, text="Removed words")
     Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
     Comment.objects.filter(pk=held.pk).update(state=Comment.State.PENDING)
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     scheduled = make_post(published_on=date.today() + timedelta(days=2))
     make_comment(post=scheduled, text="Under a scheduled post")
     for feed in (

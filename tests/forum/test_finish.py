@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from forum.models import Comment, SiteSettings
-from forum.notifications import send_pending_notifications
+from forum.services.notifications import send_pending_notifications
 from moderation.models import Ban
 from moderation.services import ban_create, comment_moderate, removal_request_create
 from tests.factories import make_comment, make_comment_at, make_member, make_moderator, make_post, site_time
@@ -47,7 +47,7 @@ def test_a_comment_is_named_by_its_author_and_time(client):
     assert named.name.startswith("Porter Pete at 00:58, ")
     assert str(named) == f"{named.name} on “The Real Problem”"
     removed = make_comment_at("08:30", post=post, author_name="Regretful", text="Oops")
-    from forum.services import comment_remove_by_author
+    from forum.services.comments import comment_remove_by_author
 
     comment_remove_by_author(comment=removed)
     removed.refresh_from_db()

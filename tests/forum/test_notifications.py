@@ -10,9 +10,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import services
 from forum.models import Comment, Notification, PostFollow
-from forum.notifications import send_pending_notifications, unsubscribe_token
+from forum.services.comments import comment_remove_by_author
+from forum.services.notifications import send_pending_notifications, unsubscribe_token
 from moderation.services import comment_moderate
 from tests.factories import make_comment, make_member, make_moderator, make_post, post_comment
 
@@ -75,7 +75,7 @@ def test_words_removed_hidden_or_held_before_sending_are_never_emailed(client, a
     client.post(reverse("forum:post_follow", args=[post.slug]))
     removed = make_comment(post=post, text="Regretted words")
     hidden = make_comment(post=post, text="Hidden words")
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
     assert send() == 0 and mail.outbox == []
     assert Notification.objects.unsent().count() == 0  # looked at, nothing to say

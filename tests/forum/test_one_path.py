@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from forum import services
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, Post, Submission
+from forum.services.comments import PostingRefused, comment_post
 from moderation.models import Ban, ModerationLogEntry, RemovalRequest, Report
 from moderation.services import ban_create
 from tests.factories import PASSWORD, make_comment, make_editor, make_member, make_moderator, make_post
@@ -281,13 +281,13 @@ def test_every_entry_point_posts_through_the_same_checks():
     ban_create(
         kind=Ban.Kind.ACCOUNT, comment=make_comment(post=post, author=member), moderator=make_moderator(), days=7
     )
-    with pytest.raises(services.PostingRefused, match="your account is banned"):
-        services.comment_post(post=post, text="Sing!", author=member)
-    with pytest.raises(services.PostingRefused, match="your account is banned"):
-        services.comment_post(post=post, text="Sing anonymously!", poster=member)
+    with pytest.raises(PostingRefused, match="your account is banned"):
+        comment_post(post=post, text="Sing!", author=member)
+    with pytest.raises(PostingRefused, match="your account is banned"):
+        comment_post(post=post, text="Sing anonymously!", poster=member)
     closed = make_post(comment_policy="closed")
-    with pytest.raises(services.PostingRefused, match="closed") as refusal:
-        services.comment_post(post=closed, text="Hello")
+    with pytest.raises(PostingRefused, match="closed") as refusal:
+        comment_post(post=closed, text="Hello")
     assert refusal.value.status == 403
     assert Comment.objects.count() == 1
 

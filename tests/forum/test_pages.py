@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum import fragments, services
+from forum import fragments
 from forum.models import Comment, CommentPolicy, PostSection
+from forum.services.comments import comment_edit, comment_remove_by_author
 from moderation.services import comment_moderate, post_policy_set
 from tests.factories import make_chain, make_comment, make_member, make_moderator, make_post, make_thread
 from tests.pages import links
@@ -130,7 +131,7 @@ def test_removed_and_hidden_comments_render_as_tombstones_keeping_replies(client
     removed = make_comment(post=post, text="secret words")
     reply = make_comment(parent=removed, text="the reply stays")
     hidden = make_comment(post=post, text="hidden words")
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     comment_moderate(comment=hidden, action="hide", moderator=make_moderator())
     html = client.get(post.get_absolute_url()).content.decode()
     assert "This comment has been removed by the author." in html
@@ -148,7 +149,7 @@ def test_pending_comments_and_their_replies_are_not_shown(client):
     # Back to the queue, as when its author edits a link in where links are held.
     post_policy_set(post=post, policy=CommentPolicy.HOLD_ALL, moderator=make_moderator())
     with time_machine.travel(pending.created_at, tick=False):
-        services.comment_edit(comment=pending, text="waiting for a moderator, https://example.org")
+        comment_edit(comment=pending, text="waiting for a moderator, https://example.org")
     assert Comment.objects.get(pk=pending.pk).state == Comment.State.PENDING
     html = client.get(post.get_absolute_url()).content.decode()
     assert "waiting for a moderator" not in html and "a reply under it" not in html

@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from forum import services
 from forum.models import Comment
+from forum.services.comments import comment_remove_by_author
 from tests.factories import make_chain, make_comment, make_post, post_comment
 from tests.forum.test_pages import nesting
 
@@ -107,7 +107,7 @@ def test_reply_to_a_comment_of_another_post_is_404(client):
 def test_reply_to_a_removed_comment_is_refused_with_a_message(client):
     post = make_post()
     removed = make_comment(post=post)
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     response = post_comment(client, post, parent=removed, text="hello?")
     assert response.status_code == 409
     assert "takes no replies" in response.content.decode()

@@ -5,8 +5,8 @@ from html import unescape
 
 import pytest
 
-from forum import services
 from forum.models import Comment
+from forum.services.comments import comment_edit, comment_remove_by_author
 from moderation.services import comment_moderate
 from tests.factories import make_comment_at, make_member, make_moderator, make_post, post_comment, site_time
 
@@ -152,7 +152,7 @@ def test_links_never_repeat_words_readers_cannot_see(client):
     removed = make_comment_at("19:13", post=post, text="Words the author took down.")
     make_comment_at("19:30", post=post, text="@anon 19:12 and @anon 19:13")
     comment_moderate(comment=hidden, action="hide", moderator=make_moderator())
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     html = page(client, post)
     titles = [title for _, title, _ in reference_links(html)]
     assert titles == [
@@ -172,7 +172,7 @@ def test_held_comments_are_not_linked_and_removed_words_leave_no_back_link(clien
     target = make_comment_at("19:40", post=post, text="Answer me.")
     answer = make_comment_at("19:50", post=post, text="@anon 19:40 here is my answer.")
     assert f"href=#c{answer.pk}>" in page(client, post)
-    services.comment_remove_by_author(comment=answer)
+    comment_remove_by_author(comment=answer)
     assert not target.referred_by.exists()
     assert "class=rb" not in page(client, post)
 
@@ -194,7 +194,7 @@ def test_an_edit_links_references_afresh(client):
     from unittest import mock
 
     with mock.patch("django.utils.timezone.now", return_value=site_time("19:21")):
-        edited = services.comment_edit(comment=reply, text="I meant @anon 19:14")
+        edited = comment_edit(comment=reply, text="I meant @anon 19:14")
     assert list(edited.refers_to.all()) == [other]
     assert not target.referred_by.exists()
 

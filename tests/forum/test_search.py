@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from forum import services
 from forum.models import Comment, PostSection
+from forum.services.comments import comment_remove_by_author
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_only_published_words_are_found(client):
     make_comment(post=post, text="zebra published")
     Comment.objects.filter(pk=hidden.pk).update(state=Comment.State.HIDDEN)
     Comment.objects.filter(pk=held.pk).update(state=Comment.State.PENDING)
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     scheduled = make_post(published_on=date.today() + timedelta(days=5), body="zebra scheduled post")
     make_comment(post=scheduled, text="zebra under a scheduled post")
     withdrawn = make_post(body="zebra section taken down")

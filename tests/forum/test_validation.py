@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from accounts.models import User
-from forum import services
 from forum.models import Comment, Post
+from forum.services.comments import comment_import, comment_post
 from tests.factories import make_comment, make_post
 
 pytestmark = pytest.mark.django_db
@@ -24,21 +24,21 @@ pytestmark = pytest.mark.django_db
 def test_comment_service_refuses_invalid_values_on_every_database(fields):
     post = make_post()
     with pytest.raises(ValidationError):
-        services.comment_post(post=post, **fields)
+        comment_post(post=post, **fields)
     assert not Comment.objects.exists()
 
 
 def test_reply_must_belong_to_the_same_post():
     parent = make_comment()
     with pytest.raises(ValidationError):
-        services.comment_post(post=make_post(), parent=parent, text="stray")
+        comment_post(post=make_post(), parent=parent, text="stray")
     assert Comment.objects.count() == 1
 
 
 def test_removed_comment_keeps_no_text():
     post = make_post()
     with pytest.raises(ValidationError):
-        services.comment_import(post=post, text="words", state=Comment.State.REMOVED_BY_AUTHOR)
+        comment_import(post=post, text="words", state=Comment.State.REMOVED_BY_AUTHOR)
 
 
 def test_post_title_validation():

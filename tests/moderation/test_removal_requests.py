@@ -4,8 +4,9 @@ import pytest
 from django.test import Client, override_settings
 from django.urls import reverse
 
-from forum import services
 from forum.models import Comment, PostSection
+from forum.services.comments import comment_remove_by_author
+from forum.services.posts import section_save
 from moderation.models import RemovalRequest
 from moderation.services import comment_moderate
 from tests.factories import make_comment, make_editor, make_member, make_moderator, make_post
@@ -81,7 +82,7 @@ def test_the_editors_own_text_offers_ask_to_remove_only_when_they_choose(client)
     assert response.status_code == 410 and "The editors' own text" in response.content.decode()
     assert not RemovalRequest.objects.exists()
     section.offers_removal_requests = True  # the admin's checkbox, saved through the same service
-    services.section_save(section=section, editor=make_editor())
+    section_save(section=section, editor=make_editor())
     assert f'href="{ask_url(section=section)}"' in client.get(post.get_absolute_url()).content.decode()
     assert client.post(ask_url(section=section), {"reason": "The letter is mine."}).status_code == 302
 
@@ -93,7 +94,7 @@ def test_hidden_and_removed_comments_offer_no_ask_to_remove(client):
     hidden = make_comment(post=post, text="Hidden words")
     comment_moderate(comment=hidden, action="hide", moderator=moderator)
     removed = make_comment(post=post, text="Removed words")
-    services.comment_remove_by_author(comment=removed)
+    comment_remove_by_author(comment=removed)
     for comment in (shown, hidden, removed):
         page = client.get(reverse("forum:comment_detail", args=[post.slug, comment.pk])).content.decode()
         assert (ask_url(comment=comment) in page) == (comment == shown), comment.text

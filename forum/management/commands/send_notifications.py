@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from forum.notifications import send_pending_notifications
+from forum.services.notifications import send_pending_notifications
 
 
 class Command(BaseCommand):

@@ -13,10 +13,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import identity, notifications, pagecache, services, thread
+from forum import identity, pagecache, thread
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Label, Post
 from forum.params import page_number
+from forum.services import comments as comment_service
+from forum.services import notifications
 from forum.web import search
 from forum.web.forms import CommentForm, CommentTextForm
 from moderation.policy import rules_for
@@ -152,7 +154,7 @@ def comment_edit(request, *, comment, removal_key, offered_key):
     form = CommentTextForm(request.POST or None, initial={"text": comment.text})
     if request.method == "POST" and form.is_valid():
         try:
-            edited = services.comment_edit(comment=comment, text=form.cleaned_data["text"])
+            edited = comment_service.comment_edit(comment=comment, text=form.cleaned_data["text"])
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -176,7 +178,7 @@ def comment_remove(request, *, comment, removal_key, offered_key):
         messages.info(request, "That comment is already removed.")
         return redirect(comment.get_absolute_url())
     if request.method == "POST":
-        services.comment_remove_by_author(comment=comment)
+        comment_service.comment_remove_by_author(comment=comment)
         messages.success(request, "Your comment is removed. Its words are gone from the site.")
         response = redirect(comment.get_absolute_url())
         identity.forget_removal_key(request, response, comment_id=comment.pk)
@@ -330,7 +332,7 @@ def _publish(request, form, *, post, parent=None):
     # Posters without an account are counted per browser, and anonymous ones tagged by it.
     device = "" if form.posts_as_member else identity.device_for_posting(request)
     try:
-        comment = services.comment_post(
+        comment = comment_service.comment_post(
             post=post,
             parent=parent,
             text=form.cleaned_data["text"],

@@ -7,9 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from forum import services
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Submission
+from forum.services import submissions as submission_service
 from forum.web.forms import PublishSubmissionForm, SubmissionForm
 
 review_required = permission_required("forum.review_submissions", raise_exception=True)
@@ -23,7 +23,7 @@ def submission_create(request):
         if not Throttle("submission-ip", settings.FORUM_SUBMISSIONS_PER_IP, 60 * 60).attempt(client_ip(request)):
             form.add_error(None, "Too many pieces from here in the last hour. Keep your text and try again later.")
             return render(request, "forum/submission_form.html", {"form": form}, status=429)
-        services.submission_create(sender=request.user, **form.cleaned_data)
+        submission_service.submission_create(sender=request.user, **form.cleaned_data)
         return render(request, "forum/submission_sent.html")
     return render(request, "forum/submission_form.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -49,11 +49,11 @@ def submission_detail(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "decline":
-                services.submission_decline(submission=submission, editor=request.user)
+                submission_service.submission_decline(submission=submission, editor=request.user)
                 messages.success(request, f"“{submission.title}” is declined.")
                 return redirect("forum:submission_inbox")
             if form.is_valid():
-                section = services.submission_publish(
+                section = submission_service.submission_publish(
                     submission=submission,
                     editor=request.user,
                     post=form.chosen_post,

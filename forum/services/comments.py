@@ -1,4 +1,4 @@
-"""Writes to posts and comments. Each validates as a form would, then writes in one transaction."""
+"""Writes to comments: post, edit, remove by the author, import. Each validates as a form would, then writes in one transaction."""
 
 from datetime import datetime
 
@@ -6,18 +6,18 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.text import slugify
 
-from forum import fragments, identity, notifications
+from forum import fragments, identity
 from forum.lib import references
 from forum.lib.limits import storable_ip
-from forum.models import Comment, Label, Post, PostSection, Submission
+from forum.models import Comment, Post
+from forum.services import notifications
 from moderation import defence
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
-from moderation.services import erase_comments, log_action
+from moderation.services import erase_comments
 
 
 class PostingRefused(ValidationError):
@@ -183,131 +183,6 @@ def _link_references(comment: Comment) -> list[int]:
     return targets
 
 
-def submission_create(*, title: str, text: str, credit: str, credit_name: str = "", sender=None) -> Submission:
-    """A reader sends the editors a piece; it waits in the editors' inbox."""
-    submission = Submission(
-        title=title.strip(),
-        text=text.strip("\n"),
-        credit=credit,
-        credit_name=credit_name.strip() if credit == Submission.Credit.NAME else "",
-        sender=sender if sender is not None and sender.is_authenticated else None,
-    )
-    submission.full_clean()
-    submission.save()
-    return submission
-
-
-def submission_publish(
-    *, submission: Submission, editor, post: Post | None = None, new_post_title: str = ""
-) -> PostSection:
-    """Publish a waiting piece as the last section of `post`, or of a new post published today, credited as asked.
-
-    Refuses (ValidationError) a piece another editor has already decided on.
-    """
-    with transaction.atomic():
-        current = Submission.objects.select_for_update(of=("self",)).select_related("sender").get(pk=submission.pk)
-        if not current.is_waiting:
-            raise ValidationError(f"This piece is already {current.get_state_display().lower()}.")
-        current.created_post = post is None
-        if post is None:
-            post = Post(title=(new_post_title or current.title).strip(), editor=editor)
-            post.slug = free_slug(post.title)
-            post.full_clean()
-            post.save()
-        last = post.sections.aggregate(last=Max("position"))["last"] or 0
-        section = PostSection(post=post, position=last + 1, heading=current.title, credit=current.credit_label)
-        section.set_body(current.text)
-        section.full_clean()
-        section.save()
-        current.state = Submission.State.PUBLISHED
-        current.section = section
-        current.decided_by = editor
-        current.decided_at = timezone.now()
-        current.save(update_fields=["state", "section", "decided_by", "decided_at", "created_post"])
-    return section
-
-
-def section_save(*, section: PostSection, editor) -> PostSection:
-    """An editor writes a new section of a post or rewrites one; a rewrite goes on the moderation log.
-
-    A new section may be written already removed, as the placeholder an old
-    post had. Refuses (ValidationError) to bring back a section removed at
-    its author's request, or to remove one here: that erasure is
-    moderation.services.section_remove_at_authors_request.
-    """
-    with transaction.atomic():
-        before = PostSection.objects.select_for_update().filter(pk=section.pk).first() if section.pk else None
-        if before is not None and before.removed_at_authors_request:
-            raise ValidationError("This part of the post was removed at its author's request and stays removed.")
-        if section.removed_at_authors_request:
-            if before is not None:
-                raise ValidationError("A part of a post is taken down through its removal, not by editing it.")
-            section.remove_at_authors_request()
-        else:
-            section.set_body(section.body)
-        section.full_clean()
-        section.save()
-        edited = before is not None and any(
-            getattr(before, name) != getattr(section, name)
-            for name in ("body", "body_format", "heading", "credit", "position", "offers_removal_requests")
-        )
-        if edited:
-            log_action(action=ModerationLogEntry.Action.EDIT_SECTION, moderator=editor, section=section)
-        fragments.posts_changed(Post.objects.filter(pk=section.post_id))
-    return section
-
-
-def sections_save(*, post: Post, sections: list[PostSection], editor) -> list[PostSection]:
-    """An editor's changes to several parts of one post at once (the admin's page), each through section_save.
-
-    A part without a position goes after the others, in the order given.
-    Parts may swap places: the moved ones step aside first, so no two share a
-    position at any moment. Refuses (ValidationError) two parts at one position.
-    """
-    with transaction.atomic():
-        Post.objects.select_for_update().filter(pk=post.pk).exists()  # one editor's page at a time per post
-        saved_ids = {section.pk for section in sections if section.pk is not None}
-        stored = dict(PostSection.objects.filter(post=post).values_list("pk", "position"))
-        kept = [position for pk, position in stored.items() if pk not in saved_ids]
-        given = [section.position for section in sections if section.position is not None]
-        taken = kept + given
-        if len(taken) != len(set(taken)):
-            raise ValidationError("Two parts of the post cannot share a position.")
-        next_free = max([*stored.values(), *given], default=0) + 1
-        for section in sections:
-            if section.position is None:
-                section.position, next_free = next_free, next_free + 1
-        moved = [
-            section.pk for section in sections if section.pk is not None and stored.get(section.pk) != section.position
-        ]
-        for offset, pk in enumerate(moved):
-            PostSection.objects.filter(pk=pk).update(position=next_free + offset)
-        return [section_save(section=section, editor=editor) for section in sections]
-
-
-def submission_decline(*, submission: Submission, editor) -> None:
-    with transaction.atomic():
-        declined = Submission.objects.filter(pk=submission.pk, state=Submission.State.WAITING).update(
-            state=Submission.State.DECLINED, decided_by=editor, decided_at=timezone.now()
-        )
-    if not declined:
-        raise ValidationError("This piece has already been decided on.")
-
-
-def free_slug(title: str) -> str:
-    """A web address for a new post from its title (or an old address's name), unique among posts."""
-    return _unused_slug(Post.objects, slugify(title)[:180] or "post")
-
-
-def _unused_slug(rows, base: str) -> str:
-    """`base`, or `base-2`, `base-3`… : the first no row has yet."""
-    slug, number = base, 1
-    while rows.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
     """The poster's tag in this thread: the one they had, else the shortest prefix nobody else has."""
     earlier = (
@@ -358,19 +233,3 @@ def lock_new_trees() -> None:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [NEW_TREE_LOCK_KEY])
-
-
-def label_for_name(name: str) -> Label:
-    """The label called `name` (else one differing only in case), made if the site has none yet."""
-    name = name.strip()
-    label = Label.objects.named(name)
-    if label is not None:
-        return label
-    label = Label(name=name, slug=_unused_slug(Label.objects, label_slug_base(name) or "label"))
-    label.full_clean()
-    label.save()
-    return label
-
-
-def label_slug_base(name: str) -> str:
-    return slugify(name, allow_unicode=True)[:100]

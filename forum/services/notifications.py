@@ -28,7 +28,7 @@ from django.utils import timezone
 from forum.models import Comment, Notification, Post, PostFollow, SiteSettings
 
 logger = logging.getLogger(__name__)
-UNSUBSCRIBE_SALT = "forum.notifications.unsubscribe"
+UNSUBSCRIBE_SALT = "forum.services.notifications.unsubscribe"
 
 
 def comment_published(comment: Comment) -> int:
