@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods
 from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
 from accounts.models import HANDLE_PATTERN, User
+from forum.lib.inputs import page_number
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, SiteSettings
-from forum.params import page_number
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,8 +15,8 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
-from forum.identity import removal_key_matches
 from forum.lib.dates import long_date
+from forum.lib.keys import removal_key_matches
 from forum.lib.references import count_reference_links, finish_links, minute_of_day, unlinked
 from forum.lib.sanitiser import plain_text, post_html_to_html, text_to_html
 from forum.params import refuse_control_characters, refuse_control_characters_in_line

@@ -45,9 +45,10 @@ from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 
-from forum import fragments, identity
+from forum import fragments
+from forum.lib import cookies
+from forum.lib.keys import form_stamp
 from forum.models import Comment, SiteSettings, opening_lines
-from forum.web.forms import form_stamp
 
 # Slots are named between two record separators: no stored text can hold one (every text field
 # refuses control characters), and str.split finds them far faster than a pattern would.
@@ -165,7 +166,7 @@ def shares_page(reader, post) -> bool:
     request = reader.request
     if request.method != "GET" or reader.user_id is not None or reader.just_posted:
         return False
-    if identity.name_from(request) or any(True for _ in get_messages(request)):
+    if cookies.name_from(request) or any(True for _ in get_messages(request)):
         return False
     return not (reader.keys and Comment.objects.filter(pk__in=reader.keys, post=post).exists())
 

@@ -23,8 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from forum import fragments, identity
-from forum.lib import references
+from forum import fragments
+from forum.lib import cookies, keys, references
 from forum.lib.paging import page_url, plan_for
 from forum.models import Comment, Post
 from forum.pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
@@ -91,15 +91,15 @@ class Reader:
         self.user = request.user
         # Read once: request.user is lazy, and every comment asks whether it is theirs.
         self.user_id = request.user.pk if request.user.is_authenticated else None
-        self.keys = identity.removal_keys_from(request)
+        self.keys = cookies.removal_keys_from(request)
         self.is_moderator = request.user.has_perm("moderation.moderate_comments")
-        self.just_posted = identity.just_posted_from(request)
-        self.seen = identity.seen_from(request)
+        self.just_posted = cookies.just_posted_from(request)
+        self.seen = cookies.seen_from(request)
 
     def wrote(self, row: Row) -> bool:
         if row.author_id is not None:
             return row.author_id == self.user_id
-        return identity.removal_key_matches(self.keys.get(row.pk, ""), row.removal_key_hash)
+        return keys.removal_key_matches(self.keys.get(row.pk, ""), row.removal_key_hash)
 
     def sees_held(self, row: Row) -> bool:
         return self.is_moderator or self.wrote(row)

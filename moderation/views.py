@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import identity
+from forum.lib import cookies, keys
+from forum.lib.inputs import page_number, parse_ids, same_site_path
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Post, PostSection
-from forum.params import page_number, parse_ids, same_site_path
 from moderation import services
 from moderation.forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
 from moderation.models import Ban, ModerationLogEntry, ModerationSettings
@@ -256,7 +256,7 @@ def report_comment(request, pk):
     form = ReportForm(_submitted(request))
     status = 200
     if request.method == "POST" and form.is_valid():
-        device = identity.device_for_posting(request)
+        device = cookies.device_for_posting(request)
         if not Throttle("report-ip", settings.FORUM_REPORTS_PER_IP, 60 * 60).attempt(client_ip(request)):
             form.add_error(None, "Too many reports from here in the last hour. Please try again later.")
             return render(request, "moderation/report.html", {**context, "form": form}, status=429)
@@ -264,8 +264,8 @@ def report_comment(request, pk):
             services.report_create(
                 comment=target,
                 reporter=request.user,
-                reporter_key=identity.reader_key(user=request.user, device=device),
-                origin_key=identity.origin_key(user=request.user, address=client_ip(request)),
+                reporter_key=keys.reader_key(user=request.user, device=device),
+                origin_key=keys.origin_key(user=request.user, address=client_ip(request)),
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -274,7 +274,7 @@ def report_comment(request, pk):
         else:
             messages.success(request, "Thank you. The moderators will look at this comment.")
             response = redirect(target.get_absolute_url())
-            identity.remember_device(response, device)
+            cookies.remember_device(response, device)
             return response
     status = 400 if form.errors and status == 200 else status
     return render(request, "moderation/report.html", {**context, "form": form}, status=status)

@@ -5,8 +5,8 @@ from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import path
 
+from forum.lib.inputs import page_number
 from forum.models import Comment, Post
-from forum.params import page_number
 from forum.urls import urlpatterns as site_urlpatterns
 
 # The naive page: the site's base template, the post's title, and one loop printing each

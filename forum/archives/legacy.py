@@ -22,8 +22,9 @@ from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from forum.archives.records import path_variants
+from forum.lib.inputs import parse_id
 from forum.models import Comment, Label, Post
-from forum.params import has_control_characters, parse_id, strip_control_characters
+from forum.params import has_control_characters, strip_control_characters
 
 _LABEL_FEED = re.compile(r"^/feeds/posts/(?:default|full|summary)/-/(?P<name>[^/]+)/?$")
 _POSTS_FEED = re.compile(r"^/feeds/posts/(?:default|full|summary)/?$")

@@ -9,8 +9,8 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from forum import fragments, identity
-from forum.lib import references
+from forum import fragments
+from forum.lib import keys, references
 from forum.lib.limits import storable_ip
 from forum.models import Comment, Post
 from forum.services import notifications
@@ -70,11 +70,11 @@ def comment_post(
         author_name=author_name.strip(),
         created_at=timezone.now(),
         state=Comment.State.PUBLISHED,
-        removal_key_hash=identity.hash_removal_key(removal_key) if removal_key else "",
+        removal_key_hash=keys.hash_removal_key(removal_key) if removal_key else "",
         ip_address=storable_ip(ip_address) if ip_address else None,
     )
     if author is None and not comment.author_name and anon_device:
-        comment.anon_fingerprint = identity.anon_fingerprint(post_id=post.pk, device=anon_device)
+        comment.anon_fingerprint = keys.anon_fingerprint(post_id=post.pk, device=anon_device)
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
     # Validate first, so bad input never reaches the database (PostgreSQL would
@@ -193,7 +193,7 @@ def _anon_tag_in_thread(post: Post, fingerprint: str) -> str:
     )
     if earlier:
         return earlier
-    candidates = [fingerprint[:length] for length in range(identity.ANON_TAG_LENGTH, len(fingerprint) + 1)]
+    candidates = [fingerprint[:length] for length in range(keys.ANON_TAG_LENGTH, len(fingerprint) + 1)]
     taken = set(Comment.objects.filter(post=post, anon_tag__in=candidates).values_list("anon_tag", flat=True))
     return next(tag for tag in candidates if tag not in taken)
 

@@ -1,5 +1,4 @@
 import hashlib
-import secrets
 import time
 
 from django import forms
@@ -9,6 +8,7 @@ from django.core.cache import cache
 
 from accounts.models import User
 from accounts.names import name_refusal_reason, name_skeleton
+from forum.lib.keys import FORM_STAMP_MAX_AGE_SECONDS, FORM_STAMP_SALT, form_stamp
 from forum.models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
 
@@ -38,20 +38,6 @@ def unregistered_name_refusal(name: str) -> str | None:
     if User.objects.filter(handle_key=name_skeleton(name)).exists():
         return f"“{name}” is a member’s handle, or looks like one. If it is yours, log in to use it."
     return None
-
-
-FORM_STAMP_SALT = "forum.comment-form-stamp"
-# A comment form older than this is refused (its text kept): a stamp must not post for ever.
-FORM_STAMP_MAX_AGE_SECONDS = 2 * 60 * 60
-
-
-def form_stamp(issued_at: float | None = None) -> str:
-    """A signed time the comment form was shown, sent back with it to tell people from scripts.
-
-    The random part makes each stamp unique, so one can be spent once.
-    """
-    issued = issued_at if issued_at is not None else time.time()
-    return signing.dumps({"at": issued, "once": secrets.token_urlsafe(9)}, salt=FORM_STAMP_SALT)
 
 
 def _spent_stamp_key(stamp: str) -> str:

@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from forum import identity
+from forum.lib import cookies, keys
 from forum.models import Comment
 from tests.factories import make_comment, make_member, make_post
 from tests.pages import links, links_in
@@ -55,7 +55,7 @@ def test_posting_without_an_account_shows_a_private_link_once_and_stores_only_a_
     assert "Keep this link to remove your comment later." in first_view
     comment = Comment.objects.get()
     key = re.search(r"/remove/\?key=([^\"<]+)<", first_view).group(1)
-    assert comment.removal_key_hash == identity.hash_removal_key(key) and key not in comment.removal_key_hash
+    assert comment.removal_key_hash == keys.hash_removal_key(key) and key not in comment.removal_key_hash
     again = client.get(post.get_absolute_url()).content.decode()
     assert key not in again and "Keep this link" not in again  # shown once, not on every visit
 
@@ -63,10 +63,10 @@ def test_posting_without_an_account_shows_a_private_link_once_and_stores_only_a_
 def test_the_removal_key_cookie_is_signed_and_hidden_from_scripts(client):
     post = make_post()
     response = client.post(reverse("forum:comment_create", args=[post.slug]), {"text": "Hi"})
-    cookie = response.cookies[identity.REMOVAL_KEYS_COOKIE]
+    cookie = response.cookies[cookies.REMOVAL_KEYS_COOKIE]
     assert cookie["httponly"] and ":" in cookie.value  # value:signature
-    client.cookies[identity.REMOVAL_KEYS_COOKIE] = cookie.value.replace('"', "") + "x"
-    assert identity.removal_keys_from(client.get("/").wsgi_request) == {}  # a forged cookie counts for nothing
+    client.cookies[cookies.REMOVAL_KEYS_COOKIE] = cookie.value.replace('"', "") + "x"
+    assert cookies.removal_keys_from(client.get("/").wsgi_request) == {}  # a forged cookie counts for nothing
 
 
 # --- removing -------------------------------------------------------------------------------
@@ -98,7 +98,7 @@ def test_an_anonymous_author_removes_from_the_same_browser_by_cookie(client):
     response = client.post(remove_url(comment))
     assert response.status_code == 302
     assert_erased(comment)
-    assert identity.removal_keys_from(client.get("/").wsgi_request) == {}  # the spent key is forgotten
+    assert cookies.removal_keys_from(client.get("/").wsgi_request) == {}  # the spent key is forgotten
 
 
 def test_an_author_removes_from_another_browser_with_the_private_link(client):

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 
-from forum import identity
+from forum.lib import cookies, keys
 from forum.models import Comment
 from tests.factories import make_member, make_post, post_comment
 
@@ -24,7 +24,7 @@ def test_a_member_posts_under_their_handle(client):
     comment = Comment.objects.get()
     assert comment.author == member and comment.author_name == "" and comment.anon_tag == ""
     assert comment.removal_key_hash == ""  # the session is the proof; no key is made
-    assert identity.REMOVAL_KEYS_COOKIE not in response.cookies
+    assert cookies.REMOVAL_KEYS_COOKIE not in response.cookies
     page = client.get(post.get_absolute_url()).content.decode()
     assert "<a class=am href=/u/Getafix/" in page
 
@@ -120,7 +120,7 @@ def test_a_remembered_name_does_not_stand_in_the_way_of_another_choice(client):
 def test_the_browser_remembers_the_last_name_used(client):
     post = make_post()
     response = post_comment(client, post, identity="name", author_name="Cétautomatix", text="Fish")
-    assert identity.NAME_COOKIE in response.cookies
+    assert cookies.NAME_COOKIE in response.cookies
     form = client.get(post.get_absolute_url()).content.decode()
     assert 'name="author_name" value="Cétautomatix"' in form
     assert re.search(r'name="identity" value="name"\s+id="id_identity_0" checked', form)
@@ -151,7 +151,7 @@ def test_tags_are_not_linkable_across_threads(client):
     post_comment(client, first_post, identity="anonymous", text="Here")
     post_comment(client, second_post, identity="anonymous", text="There")
     here, there = Comment.objects.order_by("pk")
-    device = client.cookies[identity.DEVICE_COOKIE].value
+    device = client.cookies[cookies.DEVICE_COOKIE].value
     assert here.anon_fingerprint != there.anon_fingerprint
     # Neither the tag nor its longer code carries the cookie's value.
     for comment in (here, there):
@@ -160,7 +160,7 @@ def test_tags_are_not_linkable_across_threads(client):
 
 def test_the_device_cookie_is_long_lived_and_hidden_from_scripts(client):
     response = post_comment(client, make_post(), identity="anonymous", text="Hello")
-    cookie = response.cookies[identity.DEVICE_COOKIE]
+    cookie = response.cookies[cookies.DEVICE_COOKIE]
     assert cookie["httponly"] and int(cookie["max-age"]) >= 365 * 24 * 60 * 60
 
 
@@ -173,7 +173,7 @@ def test_two_people_whose_short_tags_collide_get_told_apart(client, monkeypatch)
             by_device[device] = next(fingerprints)
         return by_device[device]
 
-    monkeypatch.setattr(identity, "anon_fingerprint", colliding)
+    monkeypatch.setattr(keys, "anon_fingerprint", colliding)
     post = make_post()
     post_comment(client, post, identity="anonymous", text="First person")
     post_comment(Client(), post, identity="anonymous", text="Second person")

@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from forum.identity import SEEN_COOKIE
+from forum.lib.cookies import SEEN_COOKIE
 from forum.models import Comment
 from tests.factories import make_chain, make_comment, make_post, post_comment
 from tests.forum.test_pages import nesting, thread_queries

@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from forum.lib.keys import form_stamp
 from forum.models import Comment
-from forum.web.forms import form_stamp
 from moderation.models import Ban, ModerationLogEntry
 from moderation.services import ban_create, ban_lift
 from tests.factories import make_comment, make_member, make_moderator, make_post, post_comment

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from forum.lib.inputs import page_number, parse_id, parse_ids
 from forum.models import Comment, Submission
-from forum.params import page_number, parse_id, parse_ids
 from tests.factories import make_comment, make_editor, make_moderator, make_post
 
 from .hostile import as_header

@@ -13,10 +13,11 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import identity, pagecache, thread
+from forum import pagecache, thread
+from forum.lib import cookies, keys
+from forum.lib.inputs import page_number
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Label, Post
-from forum.params import page_number
 from forum.services import comments as comment_service
 from forum.services import notifications
 from forum.web import search
@@ -122,7 +123,7 @@ def comment_author_required(view):
             .filter(pk=pk, post__slug=slug, post__in=Post.objects.published())
             .first()
         )
-        key = offered_key or identity.removal_keys_from(request).get(pk, "")
+        key = offered_key or cookies.removal_keys_from(request).get(pk, "")
         if comment is not None and comment.is_authored_by(user=request.user, removal_key=key):
             if offered_key:
                 throttle.give_back(address)
@@ -181,7 +182,7 @@ def comment_remove(request, *, comment, removal_key, offered_key):
         comment_service.comment_remove_by_author(comment=comment)
         messages.success(request, "Your comment is removed. Its words are gone from the site.")
         response = redirect(comment.get_absolute_url())
-        identity.forget_removal_key(request, response, comment_id=comment.pk)
+        cookies.forget_removal_key(request, response, comment_id=comment.pk)
         return response
     return render(
         request, "forum/comment_remove.html", {"comment": comment, "post": comment.post, "offered_key": offered_key}
@@ -189,7 +190,7 @@ def comment_remove(request, *, comment, removal_key, offered_key):
 
 
 def _comment_form(request) -> CommentForm:
-    return CommentForm(request.POST or None, user=request.user, remembered_name=identity.name_from(request))
+    return CommentForm(request.POST or None, user=request.user, remembered_name=cookies.name_from(request))
 
 
 def _removal_key_throttle() -> Throttle:
@@ -317,9 +318,9 @@ def comment_permalink(request, pk):
 def _after_reading(reader, response, post, newest_comment_id: int) -> None:
     seen = reader.seen.get(post.pk)
     if newest_comment_id and (seen is None or newest_comment_id > seen):
-        identity.remember_seen(reader.request, response, post_id=post.pk, comment_id=newest_comment_id)
+        cookies.remember_seen(reader.request, response, post_id=post.pk, comment_id=newest_comment_id)
     if reader.just_posted:
-        identity.forget_just_posted(response)
+        cookies.forget_just_posted(response)
 
 
 def _publish(request, form, *, post, parent=None):
@@ -328,9 +329,9 @@ def _publish(request, form, *, post, parent=None):
     Returns the redirect, or None when the post is refused (a ban, a flood,
     closed comments): the refusal is then on the form, with the text kept.
     """
-    removal_key = "" if form.posts_as_member else identity.new_removal_key()
+    removal_key = "" if form.posts_as_member else keys.new_removal_key()
     # Posters without an account are counted per browser, and anonymous ones tagged by it.
-    device = "" if form.posts_as_member else identity.device_for_posting(request)
+    device = "" if form.posts_as_member else cookies.device_for_posting(request)
     try:
         comment = comment_service.comment_post(
             post=post,
@@ -356,10 +357,10 @@ def _publish(request, form, *, post, parent=None):
         messages.success(request, "Your comment is posted.")
     response = redirect(comment.get_absolute_url())
     if removal_key:
-        identity.remember_removal_key(request, response, comment_id=comment.pk, key=removal_key)
-        identity.remember_just_posted(response, comment_id=comment.pk)
+        cookies.remember_removal_key(request, response, comment_id=comment.pk, key=removal_key)
+        cookies.remember_just_posted(response, comment_id=comment.pk)
     if device:
-        identity.remember_device(response, device)
+        cookies.remember_device(response, device)
     if comment.author_name:
-        identity.remember_name(response, comment.author_name)
+        cookies.remember_name(response, comment.author_name)
     return response

@@ -1,28 +1,20 @@
-"""How the site recognises people who post without an account, using cookies it sets.
+"""The cookies that recognise people who post without an account: reading and setting them.
 
-- The device cookie is a long-lived random value. Anonymous comments carry a
-  tag derived from it, the post and the server's secret (HMAC), so one
-  browser keeps one tag throughout a thread, tags cannot be linked across
-  threads, and the cookie cannot be recovered from a tag.
-- Removal keys are random secrets made when someone posts without an account.
-  The database stores only their hash; the author keeps the key in a signed,
-  HttpOnly cookie and as a private link.
+- The device cookie is a long-lived random value (forum.lib.keys derives tags from it).
+- Removal keys live in a signed, HttpOnly cookie as well as in private links.
 - The name cookie remembers the last unregistered name typed, to fill the form.
 - The just-posted cookie lets the thread show a new comment's private link beside it, once.
 - The seen cookie remembers, per thread, the newest comment this browser was
   shown, so the next visit can mark what is new. No account needed.
 """
 
-import base64
-import hashlib
 import json
 import secrets
 from urllib.parse import quote, unquote
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
 
-from forum.params import parse_id
+from forum.lib.inputs import parse_id
 
 DEVICE_COOKIE = "forum_device"
 REMOVAL_KEYS_COOKIE = "forum_removal_keys"
@@ -39,33 +31,6 @@ COOKIE_MAX_AGE = 2 * 365 * 24 * 60 * 60
 # A browser cookie holds about 4 KB: the keys of this many recent comments
 # fit. Older comments can still be removed through their saved links.
 REMOVAL_KEYS_KEPT = 50
-ANON_TAG_LENGTH = 3
-ANON_FINGERPRINT_LENGTH = 16
-
-# Crockford's base 32: no I, L, O or U, so tags read aloud without confusion.
-_TAG_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_STANDARD_BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
-
-
-def new_removal_key() -> str:
-    return secrets.token_urlsafe(16)
-
-
-def hash_removal_key(key: str) -> str:
-    # The key is 128 random bits, so a plain hash cannot be reversed by guessing.
-    return hashlib.sha256(key.encode()).hexdigest()
-
-
-def removal_key_matches(key: str, key_hash: str) -> bool:
-    """Is this the key a comment's stored hash was made from? (Compared in constant time.)"""
-    return bool(key and key_hash) and constant_time_compare(hash_removal_key(key), key_hash)
-
-
-def anon_fingerprint(*, post_id: int, device: str) -> str:
-    """The per-thread code for one browser; its first letters are the visible tag."""
-    digest = salted_hmac("forum.identity.anon-tag", f"{post_id}:{device}", algorithm="sha256").digest()
-    standard = base64.b32encode(digest).decode().rstrip("=")
-    return standard.translate(str.maketrans(_STANDARD_BASE32, _TAG_ALPHABET))[:ANON_FINGERPRINT_LENGTH]
 
 
 def device_from(request) -> str:
@@ -158,19 +123,3 @@ def _cookie_options() -> dict:
         "samesite": "Lax",
         "secure": settings.SESSION_COOKIE_SECURE,
     }
-
-
-def reader_key(*, user, device: str) -> str:
-    """Who a reader is, for one-per-reader records such as reports: their account, else this browser."""
-    subject = f"user:{user.pk}" if user.is_authenticated else f"device:{device}"
-    return salted_hmac("forum.identity.reader", subject, algorithm="sha256").hexdigest()
-
-
-def origin_key(*, user, address: str) -> str:
-    """Who stands behind an action, for counting people: their account, else their network address.
-
-    A browser can shed its cookies at will; an address cannot be changed as
-    cheaply, so counts of people (reports that hide a comment) use this.
-    """
-    subject = f"user:{user.pk}" if user.is_authenticated else f"address:{address}"
-    return salted_hmac("forum.identity.origin", subject, algorithm="sha256").hexdigest()
