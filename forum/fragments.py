@@ -23,7 +23,6 @@ from django.db.models import Exists, F, Max, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from forum.lib import references
-from forum.lib.paging import replan
 from forum.models import Comment, Post
 from moderation.models import ModerationLogEntry
 
@@ -263,7 +262,7 @@ def thread_changed(post_ids: Iterable[int]) -> None:
             comment_count=shown_count(post_id),
             latest_comment_at=Subquery(latest_comment_time_query(post_id)),
         )
-        plan = replan(post_id, thread_version=post.values_list("thread_version", flat=True).get())
+        plan = Post(pk=post_id).replan(thread_version=post.values_list("thread_version", flat=True).get())
         post.update(page_count=plan.page_count)
 
 

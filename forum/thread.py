@@ -25,7 +25,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from forum import fragments
 from forum.lib import cookies, keys, references
-from forum.lib.paging import page_url, plan_for
 from forum.models import Comment, Post
 from forum.pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
 from moderation.models import Report
@@ -107,7 +106,7 @@ class Reader:
 
 def thread_page(reader: Reader, post: Post, *, sort: str, page_number: int) -> Thread:
     """A page of the thread: at most FORUM_COMMENTS_PER_PAGE comments (forum.paging)."""
-    plan = plan_for(post, newest_first=sort == NEWEST_FIRST)
+    plan = post.page_plan(newest_first=sort == NEWEST_FIRST)
     if not 1 <= page_number <= plan.page_count:
         raise Http404("No such page of comments.")
     rows = Comment.objects.filter(post=post).filter(plan.rows_on(page_number))
@@ -142,7 +141,7 @@ def comment_page(reader: Reader, post: Post, comment_id: int) -> Thread:
     more_url = ""
     if len(subtree_rows) > limit:
         following = subtree_rows.pop()
-        more_url = page_url(post, following.pk, tree_id=root.tree_id, lft=following.lft)
+        more_url = post.page_url(following.pk, tree_id=root.tree_id, lft=following.lft)
     # Held ancestors hide the comment from readers, as on the thread page.
     shown = _visible(reader, [*ancestors, *subtree_rows])
     if not any(row.pk == comment_id for row in shown):

@@ -7,19 +7,13 @@ each continuing the one before. So the work and the weight of a page are
 bounded, and every comment lies on exactly one page, which `page_of` finds for
 its permalink. Sizes come from the top-level rows alone (a tree of n comments
 has rght = 2n), counting held and rejected comments too: a reader's page may
-hold fewer, never more.
+hold fewer, never more. The rows are read by the caller (forum.models.Post.page_plan).
 """
 
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
-
-from forum.models import Comment, Post
 
 
 @dataclass(frozen=True)
@@ -64,68 +58,22 @@ class Plan:
         return bool(self.starts) and self.starts[page_number - 1][1] > 1
 
 
-def plan_for(post: Post, *, newest_first: bool = False) -> Plan:
-    """The pages of a post's thread as it is now (kept in the cache per thread version)."""
-    key = _key(post.pk, post.thread_version, newest_first)
-    plan = cache.get(key)
-    if plan is None:
-        plan = _plan(post, newest_first=newest_first)
-        cache.set(key, plan, 24 * 60 * 60)
-    return plan
+def plan_pages(conversations, *, per_page: int, newest_first: bool, comments_in) -> Plan:
+    """Where pages begin, from each conversation's (tree_id, size) in page order.
 
-
-def replan(post_id: int, *, thread_version: int) -> Plan:
-    """A thread just changed (in this transaction): its pages oldest first, kept for its first reader."""
-    plan = _plan(post_id, newest_first=False)
-    key = _key(post_id, thread_version, False)
-    transaction.on_commit(lambda: cache.set(key, plan, 24 * 60 * 60))
-    return plan
-
-
-def _key(post_id: int, thread_version: int, newest_first: bool) -> str:
-    return f"forum:pages:{post_id}:{thread_version}:{int(newest_first)}:{settings.FORUM_COMMENTS_PER_PAGE}"
-
-
-def _plan(post, *, newest_first: bool) -> Plan:
-    per_page = settings.FORUM_COMMENTS_PER_PAGE
-    roots = Comment.objects.filter(post=post, level=0).order_by("-tree_id" if newest_first else "tree_id")
+    `comments_in(tree_id)` gives the lft of every comment of a conversation
+    larger than a page, in tree order: it is cut every `per_page` comments.
+    """
     starts: list[tuple[int, int]] = []
     filled = per_page  # forces a first page
-    for tree_id, rght in roots.values_list("tree_id", "rght"):
-        size = rght // 2
+    for tree_id, size in conversations:
         if filled + size > per_page:
             starts.append((tree_id, 1))
             filled = 0
         if size <= per_page:
             filled += size
             continue
-        # A conversation larger than a page: cut it every `per_page` comments in tree order.
-        lfts = list(Comment.objects.filter(tree_id=tree_id).order_by("lft").values_list("lft", flat=True))
+        lfts = comments_in(tree_id)
         starts.extend((tree_id, lft) for lft in lfts[per_page::per_page])
         filled = len(lfts) - per_page * ((len(lfts) - 1) // per_page)
     return Plan(starts=starts, newest_first=newest_first)
-
-
-def thread_url(comment: Comment) -> str:
-    """The comment on its page of the whole thread, oldest first: its permalink.
-
-    A reply nested deeper than a page shows (FORUM_MAX_REPLY_DEPTH) is on the
-    page of its ancestor where "continue this thread" leads.
-    """
-    post = comment.post
-    depth = settings.FORUM_MAX_REPLY_DEPTH
-    if comment.level > depth:
-        shown_under = (
-            Comment.objects.filter(tree_id=comment.tree_id, lft__lt=comment.lft, rght__gt=comment.rght)
-            .filter(level=(comment.level - 1) // depth * depth)
-            .values_list("pk", flat=True)
-            .first()
-        )
-        return f"{reverse('forum:comment_detail', args=[post.slug, shown_under])}#c{comment.pk}"
-    return page_url(post, comment.pk, tree_id=comment.tree_id, lft=comment.lft)
-
-
-def page_url(post: Post, pk: int, *, tree_id: int, lft: int) -> str:
-    """The address of the thread page (oldest first) that shows the comment at (tree_id, lft)."""
-    page = plan_for(post).page_of(tree_id, lft) if post.page_count > 1 else 1
-    return f"{post.get_absolute_url()}{f'?page={page}' if page > 1 else ''}#c{pk}"

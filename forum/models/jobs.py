@@ -1,0 +1,16 @@
+"""When each periodic job (forum.ops.jobs) is next due."""
+
+from django.db import models
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job (forum.jobs) is next due, claimed by one worker at a time; the last run's outcome."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    next_run_at = models.DateTimeField()
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_outcome = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return self.name
