@@ -3,8 +3,8 @@
 from django.db import transaction
 
 from accounts.models import User
-from forum import fragments
 from forum.models import Comment
+from forum.threads import changes, fragments
 from moderation.models import ModerationLogEntry
 from moderation.services import erase_comments
 
@@ -23,7 +23,7 @@ def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -
         if keep_comments and not deleted_by_other:
             ids = list(comments.values_list("pk", flat=True))
             comments.update(author=None, author_account_deleted=True)
-            fragments.refresh(fragments.affected_by(ids))
+            changes.refresh(fragments.affected_by(ids))
         else:
             erase_comments(
                 comment_ids=list(comments.values_list("pk", flat=True)),
@@ -40,4 +40,4 @@ def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -
 def handle_changed(*, user: User) -> None:
     """An administrator renamed a member: their comments, and those showing them, name them anew."""
     with transaction.atomic():
-        fragments.refresh(fragments.affected_by(Comment.objects.filter(author=user).values_list("pk", flat=True)))
+        changes.refresh(fragments.affected_by(Comment.objects.filter(author=user).values_list("pk", flat=True)))

@@ -3,9 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 
-from forum import fragments
 from forum.models import Comment, Label, Post, PostSection, SiteSettings
 from forum.services.posts import sections_save
+from forum.threads import changes
 from moderation.admin import ReadOnlyAdmin, SettingsRowAdmin
 from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
 
@@ -85,12 +85,12 @@ class LabelAdmin(admin.ModelAdmin):
     # Posts show their labels: their cached pages go stale with a label's name.
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        fragments.posts_changed(obj.posts.all())
+        changes.posts_changed(obj.posts.all())
 
     def delete_model(self, request, obj):
         posts = list(obj.posts.values_list("pk", flat=True))
         super().delete_model(request, obj)
-        fragments.posts_changed(Post.objects.filter(pk__in=posts))
+        changes.posts_changed(Post.objects.filter(pk__in=posts))
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -158,7 +158,7 @@ class PostAdmin(admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):
         # Last of the admin's writes (the post, its labels, its sections): readers' cached pages go stale.
         super().save_related(request, form, formsets, change)
-        fragments.posts_changed(Post.objects.filter(pk=form.instance.pk))
+        changes.posts_changed(Post.objects.filter(pk=form.instance.pk))
 
 
 def _moderation_action(action: str):

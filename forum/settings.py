@@ -134,7 +134,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
 
 # PostgreSQL streaming replicas (comma-separated URLs): anonymous readers' GET requests read
-# from one of them, everything else uses the primary (forum.replicas). Tests use the primary
+# from one of them, everything else uses the primary (forum.ops.replicas). Tests use the primary
 # for them (MIRROR) unless a test points a replica at the real standby.
 FORUM_REPLICA_ALIASES = []
 for number, url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
@@ -278,7 +278,7 @@ FORUM_IP_RETENTION_DAYS = int(os.environ.get("FORUM_IP_RETENTION_DAYS", "30"))
 FORUM_QUEUE_PAGE_SIZE = 50
 # Long threads: top-level comments (with all their replies) per page, and how
 # deep replies nest before "continue this thread" opens a page of their own.
-# A thread page holds at most this many comments (forum.paging): whole conversations while they fit.
+# A thread page holds at most this many comments (forum.lib.paging): whole conversations while they fit.
 FORUM_COMMENTS_PER_PAGE = int(os.environ.get("FORUM_COMMENTS_PER_PAGE", "500"))
 FORUM_MAX_REPLY_DEPTH = 8
 FORUM_FEED_ITEMS = 50
@@ -286,7 +286,7 @@ FORUM_FEED_ITEMS = 50
 FORUM_NOTIFICATION_DELAY_MINUTES = int(os.environ.get("FORUM_NOTIFICATION_DELAY_MINUTES", "15"))
 # Where links in emails point: emails are sent off the request path, so there is no request to ask.
 FORUM_SITE_URL = os.environ.get("FORUM_SITE_URL", "http://127.0.0.1:8000")
-# How often `run_worker` looks for due jobs (forum.jobs): reply emails are due every minute.
+# How often `run_worker` looks for due jobs (forum.ops.jobs): reply emails are due every minute.
 FORUM_WORKER_POLL_SECONDS = float(os.environ.get("FORUM_WORKER_POLL_SECONDS", "5"))
 FORUM_SEARCH_RESULTS_PER_PAGE = 20
 FORUM_SUBMISSIONS_PER_IP = 5  # pieces sent to the editors, per hour

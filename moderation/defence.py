@@ -1,6 +1,6 @@
 """Keeping floods and banned posters out before anything reaches the thread or the queue.
 
-Counts live in Django's cache (forum.throttle), so they hold across server
+Counts live in Django's cache (forum.lib.limits), so they hold across server
 processes only when those share the cache: Redis or Memcached in production.
 """
 

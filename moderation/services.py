@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.names import name_skeleton
-from forum import fragments
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, CommentPolicy, Post, PostSection, Submission
 from forum.services import notifications
+from forum.threads import changes, fragments
 from moderation import defence
 from moderation.models import Ban, ModerationLogEntry, RemovalRequest, Report
 
@@ -147,7 +147,7 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
             # Logged before the fragments are rebuilt: the tombstone names this decision.
             log_action(action=action, moderator=moderator, comment=current, reason=reason, note=note)
             if transition.to_state:
-                fragments.refresh(fragments.affected_by([current.pk]))
+                changes.refresh(fragments.affected_by([current.pk]))
         current.refresh_from_db()
         if action == ModerationLogEntry.Action.APPROVE:
             notifications.comment_published(current)
@@ -178,7 +178,7 @@ def erase_comments(
             ]
             entries[0].full_clean(exclude=["comment"])
             ModerationLogEntry.objects.bulk_create(entries)
-            fragments.refresh(shown_by)
+            changes.refresh(shown_by)
     return erased
 
 
@@ -243,7 +243,7 @@ def report_create(
         if current.state == State.PUBLISHED and people >= settings.FORUM_REPORTS_TO_HIDE:
             Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
             log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports from {people} people")
-            fragments.refresh(fragments.affected_by([current.pk]))
+            changes.refresh(fragments.affected_by([current.pk]))
     return report
 
 
@@ -278,7 +278,7 @@ def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "
         else:
             _erase_section(current.section_id)
         decided = _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
-        fragments.refresh(shown_by)
+        changes.refresh(shown_by)
         return decided
 
 
@@ -306,7 +306,7 @@ def _erase_section(section_id: int) -> PostSection:
         return section
     section.remove_at_authors_request()
     section.save(update_fields=["body", "body_html", "heading", "credit", "removed_at_authors_request"])
-    fragments.posts_changed(Post.objects.filter(pk=section.post_id))
+    changes.posts_changed(Post.objects.filter(pk=section.post_id))
     submission = Submission.objects.filter(section=section).first()
     if submission is not None:
         if submission.created_post:
@@ -352,7 +352,7 @@ def post_policy_set(*, post: Post, policy: str, moderator, reason: str = "", not
             return current
         current.comment_policy = policy
         current.save(update_fields=["comment_policy"])
-        fragments.posts_changed(Post.objects.filter(pk=current.pk))
+        changes.posts_changed(Post.objects.filter(pk=current.pk))
         detail = CommentPolicy(policy).label if policy else "The site's default"
         log_action(action=Action.SET_POLICY, moderator=moderator, post=current, reason=reason, note=note, detail=detail)
     return current

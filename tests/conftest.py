@@ -78,8 +78,8 @@ def empty_cache():
     """Throttles count in the cache, and pages are kept there: every test starts with none of them."""
     from django.core.cache import cache
 
-    from forum import pagecache
     from forum.models import SiteSettings
+    from forum.threads import pagecache
 
     cache.clear()
     pagecache.forget_kept_here()  # test databases reuse ids: a page kept from another test must not match

@@ -8,7 +8,7 @@ archive's ids) are skipped, so running an import again, or with a newer
 archive, adds only what is new.
 
 Comments go through the same rules as comments posted here: the sanitiser
-makes their HTML, `forum.references` links their mentions of earlier
+makes their HTML, `forum.lib.references` links their mentions of earlier
 comments by time, and removed ones are tombstones without words. Whole
 conversations are written in bulk with their tree positions computed here
 (one tree per top-level comment, as `forum.services` makes them).
@@ -28,7 +28,6 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
-from forum import fragments
 from forum.archives.records import (
     ArchiveError,
     ImportedComment,
@@ -44,6 +43,7 @@ from forum.models import Comment, Label, Post, PostSection
 from forum.services import posts as post_service
 from forum.services.comments import insert_comment, lock_new_trees
 from forum.services.posts import free_slug, label_for_name, label_slug_base
+from forum.threads import changes, fragments
 
 BULK_BATCH = 500
 _web_address = URLValidator(schemes=["http", "https"])
@@ -491,7 +491,7 @@ def _write_comments(
             members[user.handle.lower()] = user
     written = _write_new_trees(post, shape, members) + _write_under_existing(post, shape, members)
     _link_mentions(post, written, had_comments=not post_is_new)
-    fragments.refresh(fragments.affected_by(comment.pk for comment in written))
+    changes.refresh(fragments.affected_by(comment.pk for comment in written))
     for comment in written:
         if comment.state == Comment.State.PUBLISHED:
             summary.comments += 1

@@ -6,7 +6,7 @@ or by handle ("@handle"). When a comment is written, `link_references` finds
 those mentions in its sanitised HTML and turns each one that names an earlier
 comment of the same thread into a marker link. The marker carries only the
 target's id: `finish_links` fills in the title and address when the comment's
-fragment is rendered (forum.fragments), from the target's state then, and a
+fragment is rendered (forum.threads.fragments), from the target's state then, and a
 change to the target renders the fragments naming it again, so a link never
 repeats words that were removed later.
 """

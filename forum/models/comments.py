@@ -94,7 +94,7 @@ class Comment(MPTTModel):
     # States readers never see, not even as a tombstone; replies below them are hidden too.
     UNLISTED_STATES = frozenset({State.PENDING, State.REJECTED, State.PURGED})
     EDITABLE_STATES = frozenset({State.PUBLISHED, State.PENDING})
-    # Where the words were, when no decision in the moderation log says more (forum.fragments.tombstone).
+    # Where the words were, when no decision in the moderation log says more (forum.threads.fragments.tombstone).
     TOMBSTONES = {
         State.HIDDEN: "This comment has been hidden by a moderator.",
         State.REMOVED_BY_AUTHOR: "This comment has been removed by the author.",
@@ -130,7 +130,7 @@ class Comment(MPTTModel):
         help_text="The author deleted their account and chose to leave this comment up.",
     )
     # Anonymous comments: a short tag, the same for one browser throughout one
-    # thread (forum.identity), and the longer code it is a prefix of, which
+    # thread (forum.lib.cookies), and the longer code it is a prefix of, which
     # tells two people apart when their short tags collide.
     anon_tag = models.CharField(max_length=12, blank=True, editable=False)
     anon_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
@@ -139,7 +139,7 @@ class Comment(MPTTModel):
     text = models.TextField(blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), refuse_control_characters])
     # Sanitised once when the text is written; pages never sanitise on read.
     html = models.TextField(blank=True, editable=False)
-    # The comment as every reader sees it (forum.fragments), rebuilt by each change
+    # The comment as every reader sees it (forum.threads.fragments), rebuilt by each change
     # that alters it; a version older than FRAGMENT_VERSION is rebuilt when next read.
     fragment = models.TextField(blank=True, editable=False)
     fragment_version = models.PositiveSmallIntegerField(default=0, editable=False)
@@ -157,7 +157,7 @@ class Comment(MPTTModel):
     state = models.CharField(max_length=24, choices=State.choices, default=State.PUBLISHED)
     # The archive entry an imported comment came from (prefixed by its format): imports are idempotent.
     legacy_id = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
-    # Earlier comments this one mentions by time, tag or handle (forum.references).
+    # Earlier comments this one mentions by time, tag or handle (forum.lib.references).
     refers_to = models.ManyToManyField(
         "self", symmetrical=False, related_name="referred_by", blank=True, editable=False
     )
@@ -178,7 +178,7 @@ class Comment(MPTTModel):
             models.Index(fields=["post", "anon_tag"], name="forum_comment_anon_tag"),
             # The moderation queue's count, on every moderator's page: the few held among the many.
             models.Index(fields=["state"], condition=models.Q(state="pending"), name="forum_comment_held"),
-            # Where a thread's pages begin (forum.paging) reads each conversation's size from its
+            # Where a thread's pages begin (forum.lib.paging) reads each conversation's size from its
             # top-level row alone: without this, every row of a 10,000-comment thread is read.
             models.Index(
                 fields=["post", "tree_id", "rght"], condition=models.Q(level=0), name="forum_comment_conversations"

@@ -4,7 +4,7 @@ from django.db import models
 
 
 class ScheduledJob(models.Model):
-    """When a periodic job (forum.jobs) is next due, claimed by one worker at a time; the last run's outcome."""
+    """When a periodic job (forum.ops.jobs) is next due, claimed by one worker at a time; the last run's outcome."""
 
     name = models.CharField(max_length=50, primary_key=True)
     next_run_at = models.DateTimeField()

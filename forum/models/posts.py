@@ -114,7 +114,7 @@ class Post(models.Model):
     )
     labels = models.ManyToManyField(Label, blank=True, related_name="posts")
     # Where an imported post came from: the archive's entry id (prefixed by its format)
-    # for idempotent imports, and its old address for permanent redirects (forum.legacy).
+    # for idempotent imports, and its old address for permanent redirects (forum.archives.legacy).
     legacy_id = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     legacy_path = models.CharField(max_length=300, blank=True, db_index=True, editable=False)
     editor = models.ForeignKey(
@@ -132,13 +132,13 @@ class Post(models.Model):
         help_text="Empty: the site-wide default set under Moderation settings.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # Kept current by forum.fragments in the transaction of every change a reader can see:
+    # Kept current by forum.threads.fragments in the transaction of every change a reader can see:
     # the home page reads the count and the latest comment's time instead of working them out,
     # and cached pages key on the version.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     latest_comment_at = models.DateTimeField(null=True, blank=True, editable=False)
     thread_version = models.PositiveBigIntegerField(default=1, editable=False)
-    # Pages of the thread oldest first (forum.paging): with one, a comment's link needs no lookup.
+    # Pages of the thread oldest first (forum.lib.paging): with one, a comment's link needs no lookup.
     page_count = models.PositiveIntegerField(default=1, editable=False)
 
     objects = PostQuerySet.as_manager()

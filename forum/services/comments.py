@@ -9,11 +9,11 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from forum import fragments
 from forum.lib import keys, references
 from forum.lib.limits import storable_ip
 from forum.models import Comment, Post
 from forum.services import notifications
+from forum.threads import changes, fragments
 from moderation import defence
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
@@ -129,7 +129,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
         shown_before = fragments.affected_by([current.pk])
         current.save(update_fields=["text", "html", "edited_at", "state"])
         current.refers_to.set(targets)
-        fragments.refresh(shown_before | fragments.affected_by([current.pk]))
+        changes.refresh(shown_before | fragments.affected_by([current.pk]))
     return current
 
 
@@ -205,7 +205,7 @@ def insert_comment(comment: Comment, *, refers_to: list[int]) -> Comment:
         comment.save()
         if refers_to:
             comment.refers_to.add(*refers_to)
-        fragments.refresh(fragments.affected_by([comment.pk]))
+        changes.refresh(fragments.affected_by([comment.pk]))
     return comment
 
 

@@ -4,7 +4,7 @@
   (posting, a moderator's approval). It only writes rows: cheap, in the request.
 - `send_pending_notifications()` sends what has waited long enough, one email
   per member however many replies arrived. `manage.py run_worker` runs it
-  every minute (forum.jobs); without a worker, `manage.py send_notifications`
+  every minute (forum.ops.jobs); without a worker, `manage.py send_notifications`
   from cron does the same.
 - Every email carries a one-click unsubscribe link signed for its member.
 

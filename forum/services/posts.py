@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from forum import fragments
 from forum.models import Label, Post, PostSection
+from forum.threads import changes
 from moderation.models import ModerationLogEntry
 from moderation.services import log_action
 
@@ -36,7 +36,7 @@ def section_save(*, section: PostSection, editor) -> PostSection:
         )
         if edited:
             log_action(action=ModerationLogEntry.Action.EDIT_SECTION, moderator=editor, section=section)
-        fragments.posts_changed(Post.objects.filter(pk=section.post_id))
+        changes.posts_changed(Post.objects.filter(pk=section.post_id))
     return section
 
 

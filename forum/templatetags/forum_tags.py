@@ -6,8 +6,8 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from forum import fragments, pagecache
 from forum.lib import dates, references
+from forum.threads import fragments, markup, pagecache
 
 register = template.Library()
 
@@ -37,7 +37,7 @@ def machine_time(moment) -> str:
 def quoted_comment(comment) -> str:
     """A comment shown outside its thread (replying to it, reporting it): its words, no links into the thread, no actions."""
     decision = fragments.decisions_for([comment]).get(comment.pk)  # a tombstone says which decision left it
-    fragment = fragments.render(comment, describe=references.unlinked, replied_by=[], decision=decision)
+    fragment = markup.render(comment, describe=references.unlinked, replied_by=[], decision=decision)
     return mark_safe(f'<div class="quoted-comment">{fragment}</article></div>')
 
 

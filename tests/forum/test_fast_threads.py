@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from forum import fragments, pagecache
 from forum.archives.records import ImportedComment, ImportedPost
 from forum.archives.writer import import_records
 from forum.models import Comment, CommentPolicy, Label, Post
+from forum.threads import changes, pagecache
 from moderation.models import ModerationSettings, RemovalRequest
 from moderation.services import comment_moderate, post_policy_set
 from tests.factories import PASSWORD, make_comment, make_comment_at, make_member, make_moderator, make_post
@@ -221,7 +221,7 @@ def _admin_retitles_post(t):
 def _label_renamed(t):
     label = Label.objects.create(name="Staffing", slug="staffing")
     t["post"].labels.add(label)
-    fragments.posts_changed(Post.objects.filter(pk=t["post"].pk))  # as the admin's save does
+    changes.posts_changed(Post.objects.filter(pk=t["post"].pk))  # as the admin's save does
     assert "Staffing" in anonymous_page(t["post"])
     superuser().post(reverse("admin:forum_label_change", args=[label.pk]), {"name": "Workloads", "slug": "staffing"})
     return ["Workloads"], ["Staffing"]

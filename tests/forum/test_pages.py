@@ -10,9 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from forum import fragments
 from forum.models import Comment, CommentPolicy, PostSection
 from forum.services.comments import comment_edit, comment_remove_by_author
+from forum.threads import markup
 from moderation.services import comment_moderate, post_policy_set
 from tests.factories import make_chain, make_comment, make_member, make_moderator, make_post, make_thread
 from tests.pages import links
@@ -230,7 +230,7 @@ def test_fragments_written_by_an_older_release_are_rebuilt_when_read(client):
     Comment.objects.filter(pk=comment.pk).update(fragment="<article><header></header>old markup", fragment_version=0)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "original words" in html and "old markup" not in html
-    assert Comment.objects.get(pk=comment.pk).fragment_version == fragments.FRAGMENT_VERSION
+    assert Comment.objects.get(pk=comment.pk).fragment_version == markup.FRAGMENT_VERSION
 
 
 def test_rebuild_fragments_brings_every_stale_fragment_up_to_date_ahead_of_readers():
@@ -241,7 +241,7 @@ def test_rebuild_fragments_brings_every_stale_fragment_up_to_date_ahead_of_reade
     call_command("rebuild_fragments", stdout=out)
     assert "Rebuilt 2 comment fragments." in out.getvalue()
     for comment in Comment.objects.filter(post=post):
-        assert comment.fragment_version == fragments.FRAGMENT_VERSION and comment.text in comment.fragment
+        assert comment.fragment_version == markup.FRAGMENT_VERSION and comment.text in comment.fragment
 
 
 def test_templates_have_no_inline_scripts_or_styles(client):

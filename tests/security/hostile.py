@@ -66,7 +66,7 @@ XSS_VECTORS = [
 ]
 
 # What stored HTML from readers may contain: the sanitiser's allowlist, the paragraphs it
-# writes, and the reference links it adds (forum.references).
+# writes, and the reference links it adds (forum.lib.references).
 ALLOWED_ELEMENTS = {"p", "br", "a", "b", "i", "em", "strong", "blockquote"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "rel", "class", "data-candidates", "data-target"}}
 SAFE_URL_PREFIXES = ("http://", "https://", "mailto:", "#c")

@@ -7,15 +7,15 @@ required; run it so the first readers after an upgrade do not wait for it.
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from forum import fragments
 from forum.models import Comment
+from forum.threads import fragments, markup
 
 
 class Command(BaseCommand):
-    help = "Rebuild comment fragments written by an older release (forum.fragments.FRAGMENT_VERSION)."
+    help = "Rebuild comment fragments written by an older release (forum.threads.fragments.FRAGMENT_VERSION)."
 
     def handle(self, *args, **options):
-        stale = Comment.objects.exclude(fragment_version=fragments.FRAGMENT_VERSION).order_by("pk")
+        stale = Comment.objects.exclude(fragment_version=markup.FRAGMENT_VERSION).order_by("pk")
         total = 0
         while True:
             batch = list(stale.values_list("pk", flat=True)[: fragments.BATCH])

@@ -13,13 +13,14 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from forum import pagecache, thread
 from forum.lib import cookies, keys
 from forum.lib.inputs import page_number
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Label, Post
 from forum.services import comments as comment_service
 from forum.services import notifications
+from forum.threads import assemble, marks, pagecache, responses
+from forum.threads.reader import Reader
 from forum.web import search
 from forum.web.forms import CommentForm, CommentTextForm
 from moderation.policy import rules_for
@@ -202,18 +203,18 @@ def _render_post(request, post, form=None, status=200):
 
     `form` is the comment form as posted (with its errors); None builds an empty one when needed.
     """
-    reader = thread.Reader(request)
-    sort = request.GET.get("sort") if request.GET.get("sort") in thread.SORT_CHOICES else thread.OLDEST_FIRST
+    reader = Reader(request)
+    sort = request.GET.get("sort") if request.GET.get("sort") in assemble.SORT_CHOICES else assemble.OLDEST_FIRST
     number = page_number(request.GET.get("page"))
     rules = rules_for(post)
     shared = status == 200 and pagecache.shares_page(reader, post)
     if not shared:
-        shown = thread.thread_page(reader, post, sort=sort, page_number=number)
+        shown = assemble.thread_page(reader, post, sort=sort, page_number=number)
         html = _post_page_html(request, post, form or _comment_form(request), rules, shown)
-        html = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
+        html = marks.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
         response = HttpResponse(html, status=status)
         # Not compressed: this page may reflect what was typed (errors) or carry a secret (the removal link).
-        pagecache.finish(response)
+        responses.finish(response)
         _after_reading(reader, response, post, shown.newest_comment_id)
         return response
     key = pagecache.key_for(post.pk, sort=sort, page=number)
@@ -222,23 +223,23 @@ def _render_post(request, post, form=None, status=200):
     page = None
     head = pagecache.get_head(key, stamp=stamp)
     if head is not None:
-        etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(head, last_seen))
-        not_modified = pagecache.not_modified(request, etag=etag, last_modified=head.built_at)
+        etag = responses.etag_for(stamp, request, page_key=key, new_state=_new_state(head, last_seen))
+        not_modified = responses.not_modified(request, etag=etag, last_modified=head.built_at)
         if not_modified is not None:
             return not_modified
         page = pagecache.get(key, stamp=stamp)
     if page is None:
-        shown = thread.thread_page(reader, post, sort=sort, page_number=number)
+        shown = assemble.thread_page(reader, post, sort=sort, page_number=number)
         form = form or _comment_form(request)
-        form.fresh_stamp = lambda: pagecache.STAMP_SLOT
-        html = _post_page_html(request, post, form, rules, shown, csrf_token=pagecache.CSRF_SLOT)
+        form.fresh_stamp = lambda: marks.STAMP_SLOT
+        html = _post_page_html(request, post, form, rules, shown, csrf_token=marks.CSRF_SLOT)
         page = pagecache.CachedPage.of(
             html, stamp=stamp, readable_ids=shown.readable_ids, newest_comment_id=shown.newest_comment_id
         )
         pagecache.store(key, page)
-        etag = pagecache.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
-    response = pagecache.respond(page, key, request, last_seen=last_seen)
-    pagecache.finish(response, etag=etag, last_modified=page.built_at)
+        etag = responses.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
+    response = responses.respond(page, key, request, last_seen=last_seen)
+    responses.finish(response, etag=etag, last_modified=page.built_at)
     _after_reading(reader, response, post, page.newest_comment_id)
     return response
 
@@ -253,12 +254,12 @@ def _post_page_html(request, post, form, rules, shown, **extra) -> str:
         "post": post,
         "post_head": pagecache.post_head(post),  # .html and .description
         "thread": shown,
-        "sort_choices": thread.SORT_CHOICES,
+        "sort_choices": assemble.SORT_CHOICES,
         "form": form,
         "rules": rules,
         "can_set_policy": post.can_have_policy_set_by(request.user),
         "is_following": post.is_followed_by(request.user),
-        "new_since_visit_slot": mark_safe(pagecache.NEW_SINCE_VISIT_SLOT),
+        "new_since_visit_slot": mark_safe(marks.NEW_SINCE_VISIT_SLOT),
         **extra,
     }
     return render_to_string("forum/post_detail.html", context, request=request)
@@ -299,11 +300,11 @@ def unsubscribe(request, token):
 def comment_detail(request, slug, pk):
     """Anyone: one comment's permalink page, with the comments it answers and its replies."""
     post = get_object_or_404(Post.objects.published(), slug=slug)
-    reader = thread.Reader(request)
-    shown = thread.comment_page(reader, post, pk)
+    reader = Reader(request)
+    shown = assemble.comment_page(reader, post, pk)
     context = {"post": post, "thread": shown, "root": shown.root}
     html = render_to_string("forum/comment_detail.html", context, request=request)
-    html = thread.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
+    html = marks.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
     response = HttpResponse(html)
     _after_reading(reader, response, post, shown.newest_comment_id)
     return response

@@ -4,9 +4,9 @@ Most readers of a thread are anonymous and have posted nothing in it: they
 all get the same page but for three things, which are kept out of the cached
 copy and filled in per request: the CSRF token and the comment form's stamp
 (slots replaced by plain string substitution) and the "new since your last
-visit" marks (forum.thread.mark_new). The key holds the post's
+visit" marks (forum.threads.marks.mark_new). The key holds the post's
 `thread_version`, which every change readers can see bumps in its own
-transaction (forum.fragments), so a stale copy is never served; the rules in
+transaction (forum.threads.fragments), so a stale copy is never served; the rules in
 force (a policy change, comments closing with age) and the release's static
 files are in the key too.
 
@@ -21,7 +21,6 @@ compress_string also pads each response with random bytes ("Heal the BREACH").
 import functools
 import gzip
 import hashlib
-import re
 import secrets
 import struct
 import threading
@@ -35,29 +34,20 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import timezone
-from django.utils.cache import get_conditional_response, patch_vary_headers
-from django.utils.http import http_date
 from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 
-from forum import fragments
 from forum.lib import cookies
 from forum.lib.keys import form_stamp
 from forum.models import Comment, SiteSettings, opening_lines
+from forum.threads import markup
+from forum.threads.marks import CSRF_SLOT, NEW_SINCE_VISIT_SLOT, SLOT_MARK, STAMP_SLOT, mark_new
 
-# Slots are named between two record separators: no stored text can hold one (every text field
-# refuses control characters), and str.split finds them far faster than a pattern would.
-SLOT_MARK = "\x1e"
-CSRF_SLOT = f"{SLOT_MARK}csrf{SLOT_MARK}"
-STAMP_SLOT = f"{SLOT_MARK}stamp{SLOT_MARK}"
-NEW_SINCE_VISIT_SLOT = f"{SLOT_MARK}new-since-visit{SLOT_MARK}"
 CACHE_SECONDS = 24 * 60 * 60
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 
 
 @dataclass(frozen=True)
@@ -107,8 +97,6 @@ class CachedPage:
         """The page for this request: its token, a fresh form stamp, and its new marks."""
         values = {CSRF_SLOT: _token(request), STAMP_SLOT: form_stamp()}
         if self.has_new_for(last_seen):  # a returning reader after a change: the slow way
-            from forum.thread import mark_new
-
             html = mark_new(self.html(), readable_ids=self.readable_ids, last_seen=last_seen)
             for slot, value in values.items():
                 html = html.replace(slot, value)
@@ -156,12 +144,12 @@ def _deflate(data: bytes) -> bytes:
 @functools.cache
 def release() -> str:
     """Changes with each release whose pages would differ: the fragment markup and the static files' names."""
-    names = f"{fragments.FRAGMENT_VERSION}:{static('forum/forum.css')}:{static('forum/thread.js')}"
+    names = f"{markup.FRAGMENT_VERSION}:{static('forum/forum.css')}:{static('forum/thread.js')}"
     return hashlib.sha256(names.encode()).hexdigest()[:12]
 
 
 def shares_page(reader, post) -> bool:
-    """Does this reader (forum.thread.Reader) get the page every reader gets? Not members, not authors of
+    """Does this reader (forum.threads.reader.Reader) get the page every reader gets? Not members, not authors of
     anything in it, nor a browser with a message to show or a name to fill in."""
     request = reader.request
     if request.method != "GET" or reader.user_id is not None or reader.just_posted:
@@ -171,7 +159,7 @@ def shares_page(reader, post) -> bool:
     return not (reader.keys and Comment.objects.filter(pk__in=reader.keys, post=post).exists())
 
 
-SORTS = ("oldest", "newest")  # forum.thread.SORT_CHOICES
+SORTS = ("oldest", "newest")  # forum.threads.assemble.SORT_CHOICES
 
 
 def key_for(post_id: int, *, sort: str, page: int) -> str:
@@ -267,21 +255,6 @@ def forget(pages_by_post: dict[int, int]) -> None:
         transaction.on_commit(lambda: (cache.delete_many(keys), forget_kept_here(keys)))
 
 
-def etag_for(stamp: str, request, *, page_key: str, new_state: str) -> str:
-    """The page as this browser gets it: what it was built from, its marks, and its CSRF cookie (which the token is valid for)."""
-    csrf_cookie = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    digest = hashlib.sha256(f"{page_key}|{stamp}|{new_state}|{csrf_cookie}".encode()).hexdigest()[:20]
-    # Weak: the same page gzipped or not is the same representation to a browser.
-    return f'W/"{digest}"'
-
-
-def not_modified(request, *, etag: str, last_modified: datetime):
-    """A 304 answer when the browser's copy is this one (and its CSRF cookie is the one its form holds)."""
-    if settings.CSRF_COOKIE_NAME not in request.COOKIES:
-        return None
-    return get_conditional_response(request, etag=etag, last_modified=int(last_modified.timestamp()))
-
-
 def _token(request) -> str:
     had_cookie = "CSRF_COOKIE" in request.META
     token = get_token(request)
@@ -290,35 +263,6 @@ def _token(request) -> str:
         # every reader shares answers without setting any cookie it need not.
         request.META["CSRF_COOKIE_NEEDS_UPDATE"] = False
     return token
-
-
-def accepts_gzip(request) -> bool:
-    return bool(_ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
-
-
-def respond(page: CachedPage, key: str, request, *, last_seen: int | None) -> HttpResponse:
-    """The shared page for this request, gzipped when the browser takes it (the page reflects nothing it sent)."""
-    if not accepts_gzip(request):
-        return HttpResponse(page.content_for(request, last_seen=last_seen))
-    if page.deflated is None and not page.has_new_for(last_seen):
-        store(key, page.with_deflated())
-    response = HttpResponse(page.gzip_for(request, last_seen=last_seen))
-    response["Content-Encoding"] = "gzip"
-    return response
-
-
-def finish(response, *, etag: str | None = None, last_modified: datetime | None = None) -> None:
-    """Headers for a thread page: revalidated on each visit, never stored by shared caches."""
-    response["Cache-Control"] = "private, no-cache"
-    if etag:
-        response["ETag"] = etag
-    if last_modified:
-        response["Last-Modified"] = http_date(last_modified.timestamp())
-    patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
-
-
-def now() -> datetime:
-    return timezone.now().replace(microsecond=0)
 
 
 class PostHead(NamedTuple):
@@ -343,3 +287,7 @@ def post_head(post) -> PostHead:
 
 def _post_head_key(post_id: int) -> str:
     return f"forum:post-head:{post_id}"
+
+
+def now() -> datetime:
+    return timezone.now().replace(microsecond=0)

@@ -1,20 +1,18 @@
 """One reader's view of a thread: which comments, in what order, and what each offers this reader.
 
-The page is put together from each comment's stored fragment (forum.fragments)
+The page is put together from each comment's stored fragment (forum.threads.fragments)
 in one pass over one query's rows, adding only what depends on the reader:
 Reply, their own Edit and Remove, moderators' buttons (one shared form per
 page), the private removal link once. "New" marks are added afterwards by
 `mark_new`, the same way for a page built now and one from the cache
-(forum.pagecache). Report and "Ask to remove" are on each comment's own page
+(forum.threads.pagecache). Report and "Ask to remove" are on each comment's own page
 (the ¶ link) and added beside Reply by thread.js.
 """
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 from html import escape
-from typing import NamedTuple
 
 from django.conf import settings
 from django.db.models import BooleanField, Case, ExpressionWrapper, Q, Value, When
@@ -23,37 +21,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
-from forum import fragments
-from forum.lib import cookies, keys, references
+from forum.lib import references
 from forum.models import Comment, Post
-from forum.pagecache import NEW_SINCE_VISIT_SLOT  # where the "N new since your last visit" line goes
+from forum.threads import fragments, markup
+from forum.threads.reader import ROW_FIELDS, Reader, Row
 from moderation.models import Report
 from moderation.services import actions_for_state
 
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"
 SORT_CHOICES = {OLDEST_FIRST: "Oldest first", NEWEST_FIRST: "Newest first"}
-
-
-_ROW_FIELDS = (
-    "pk", "level", "lft", "rght", "state", "fragment", "fragment_version",
-    "author_id", "removal_key_hash", "still_editable",
-)  # fmt: skip
-
-
-class Row(NamedTuple):
-    """One comment as a page needs it: its place in the tree, its state, its stored fragment."""
-
-    pk: int
-    level: int
-    lft: int
-    rght: int
-    state: str
-    fragment: str
-    fragment_version: int
-    author_id: int | None
-    removal_key_hash: str
-    still_editable: bool  # by its author: within the edit window (False unless the reader may be its author)
 
 
 @dataclass
@@ -82,30 +59,8 @@ class Thread:
         return self.page_number - 1 if self.page_number > 1 else None
 
 
-class Reader:
-    """Who is looking: what they may see and which comments are theirs."""
-
-    def __init__(self, request):
-        self.request = request
-        self.user = request.user
-        # Read once: request.user is lazy, and every comment asks whether it is theirs.
-        self.user_id = request.user.pk if request.user.is_authenticated else None
-        self.keys = cookies.removal_keys_from(request)
-        self.is_moderator = request.user.has_perm("moderation.moderate_comments")
-        self.just_posted = cookies.just_posted_from(request)
-        self.seen = cookies.seen_from(request)
-
-    def wrote(self, row: Row) -> bool:
-        if row.author_id is not None:
-            return row.author_id == self.user_id
-        return keys.removal_key_matches(self.keys.get(row.pk, ""), row.removal_key_hash)
-
-    def sees_held(self, row: Row) -> bool:
-        return self.is_moderator or self.wrote(row)
-
-
 def thread_page(reader: Reader, post: Post, *, sort: str, page_number: int) -> Thread:
-    """A page of the thread: at most FORUM_COMMENTS_PER_PAGE comments (forum.paging)."""
+    """A page of the thread: at most FORUM_COMMENTS_PER_PAGE comments (forum.lib.paging)."""
     plan = post.page_plan(newest_first=sort == NEWEST_FIRST)
     if not 1 <= page_number <= plan.page_count:
         raise Http404("No such page of comments.")
@@ -172,9 +127,9 @@ def _rows(queryset, reader: Reader, *, limit: int | None = None) -> list[Row]:
         since = timezone.now() - timedelta(minutes=settings.FORUM_EDIT_WINDOW_MINUTES)
         editable = Case(When(theirs & Q(created_at__gte=since), then=Value(True)), default=Value(False))
     values = queryset.annotate(still_editable=ExpressionWrapper(editable, output_field=BooleanField()))
-    values = values.values_list(*_ROW_FIELDS)
+    values = values.values_list(*ROW_FIELDS)
     rows = list(map(Row._make, values[:limit] if limit is not None else values))
-    stale = [number for number, row in enumerate(rows) if row.fragment_version != fragments.FRAGMENT_VERSION]
+    stale = [number for number, row in enumerate(rows) if row.fragment_version != markup.FRAGMENT_VERSION]
     if stale:
         # Written before this release's markup (`manage.py rebuild_fragments` does it ahead): now, for the next reader too.
         fresh = fragments.rebuild_stale([rows[number].pk for number in stale])
@@ -341,7 +296,7 @@ class _ModeratorExtras:
         wanted = [row.pk for row in rows if row.state == Comment.State.HIDDEN and row.pk not in self.hidden]
         if wanted:
             for comment in Comment.objects.filter(pk__in=wanted).select_related("author"):
-                self.hidden[comment.pk] = fragments.render(
+                self.hidden[comment.pk] = markup.render(
                     comment, describe=references.unlinked, replied_by=[], for_moderator=True
                 )
 
@@ -406,31 +361,3 @@ def _links_off_page(html: str, on_page: set[int], prefix: str) -> str:
         else:
             pieces[number] = f"#c{piece}"
     return "href=".join(pieces)
-
-
-_COMMENT_START = re.compile(r"<li id=c(\d+)><article([^>]*)><header>")
-
-
-def mark_new(html: str, *, readable_ids: list[int], last_seen: int | None) -> str:
-    """Mark what arrived since this browser last saw the thread, each new comment linking to the next.
-
-    A first visit marks nothing: everything would be new.
-    """
-    new = [pk for pk in readable_ids if last_seen is not None and pk > last_seen]
-    if not new:
-        return html.replace(NEW_SINCE_VISIT_SLOT, "", 1)
-    following = dict(zip(new, new[1:]))
-    marked = set(new)
-
-    def mark(match: re.Match) -> str:
-        pk = int(match[1])
-        if pk not in marked:
-            return match[0]
-        link = f"<a class=next-new-link href=#c{following[pk]}>next new ↓</a>" if pk in following else ""
-        return f'<li id=c{pk} class=comment-new><article{match[2]}><header><span class="badge nb">new</span>{link}'
-
-    summary = (
-        f'<span class="new-since-visit">{len(new)} new since your last visit · '
-        f'<a class="first-new-link" href="#c{new[0]}">first new ↓</a></span>'
-    )
-    return _COMMENT_START.sub(mark, html.replace(NEW_SINCE_VISIT_SLOT, summary, 1))
