@@ -6,7 +6,7 @@ from accounts.models import User
 from forum.models import Comment
 from forum.threads import changes, fragments
 from moderation.models import ModerationLogEntry
-from moderation.services import erase_comments
+from moderation.services.comments import erase_comments
 
 DELETED_BY_ADMINISTRATOR_REASON = "The account was deleted by an administrator."
 

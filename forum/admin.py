@@ -7,7 +7,10 @@ from forum.models import Comment, Label, Post, PostSection, SiteSettings
 from forum.services.posts import sections_save
 from forum.threads import changes
 from moderation.admin import ReadOnlyAdmin, SettingsRowAdmin
-from moderation.services import COMMENT_TRANSITIONS, post_policy_set, queue_decide, section_remove_at_authors_request
+from moderation.services.policies import post_policy_set
+from moderation.services.queue import queue_decide
+from moderation.services.requests import section_remove_at_authors_request
+from moderation.transitions import COMMENT_TRANSITIONS
 
 
 class PostSectionForm(forms.ModelForm):

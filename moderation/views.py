@@ -12,11 +12,17 @@ from forum.lib import cookies, keys
 from forum.lib.inputs import page_number, parse_ids, same_site_path
 from forum.lib.limits import Throttle, client_ip
 from forum.models import Comment, Post, PostSection
-from moderation import services
+from moderation import transitions
 from moderation.forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
 from moderation.models import Ban, ModerationLogEntry, ModerationSettings
 from moderation.policy import rules_for
 from moderation.selectors import held_comments, open_removal_requests, reported_comments, waiting_counts
+from moderation.services import bans as ban_service
+from moderation.services import comments as comment_service
+from moderation.services import policies as policy_service
+from moderation.services import queue as queue_service
+from moderation.services import reports as report_service
+from moderation.services import requests as request_service
 
 MODERATE = "moderation.moderate_comments"
 moderators_only = permission_required(MODERATE, raise_exception=True)
@@ -77,7 +83,7 @@ def queue_act(request):
         messages.error(request, problem or "Choose an action, and tick at least one item for a bulk action.")
         return redirect(f"{reverse('moderation:queue')}?tab={tab}")
     listed_before = list(QUEUE_TABS[tab][1]().values_list("pk", flat=True)[: settings.FORUM_QUEUE_PAGE_SIZE])
-    done, refusals = services.queue_decide(
+    done, refusals = queue_service.queue_decide(
         items="requests" if tab == "requests" else "comments",
         action=action,
         ids=ids,
@@ -104,7 +110,7 @@ def comment(request, pk):
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action", "")
         try:
-            services.comment_moderate(comment=target, action=action, moderator=request.user, **form.cleaned_data)
+            comment_service.comment_moderate(comment=target, action=action, moderator=request.user, **form.cleaned_data)
         except ValidationError as error:
             messages.warning(request, " ".join(error.messages))
         else:
@@ -115,7 +121,7 @@ def comment(request, pk):
         "comment": target,
         "form": form,
         "actions": _keyed(
-            services.actions_allowed(target, has_open_reports=any(r.resolved_at is None for r in reports))
+            transitions.actions_allowed(target, has_open_reports=any(r.resolved_at is None for r in reports))
         ),
         "reports": reports,
         "removal_requests": target.removal_requests.order_by("-created_at"),
@@ -139,7 +145,7 @@ def comment_act(request):
         messages.warning(request, "That comment no longer exists.")
         return HttpResponseRedirect(back)
     try:
-        target = services.comment_moderate(comment=target, action=action, moderator=request.user)
+        target = comment_service.comment_moderate(comment=target, action=action, moderator=request.user)
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
@@ -157,7 +163,7 @@ def comment_ban(request, pk):
     form = BanForm(_submitted(request), comment=target)
     if request.method == "POST" and form.is_valid():
         try:
-            services.ban_create(comment=target, moderator=request.user, **form.cleaned_data)
+            ban_service.ban_create(comment=target, moderator=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -184,7 +190,7 @@ def ban_lift(request, pk):
         messages.error(request, " ".join(why.errors.get("reason", [])))
         return redirect("moderation:bans")
     try:
-        services.ban_lift(ban=ban, moderator=request.user, reason=why.cleaned_data["reason"])
+        ban_service.ban_lift(ban=ban, moderator=request.user, reason=why.cleaned_data["reason"])
     except ValidationError as error:
         messages.warning(request, " ".join(error.messages))
     else:
@@ -204,7 +210,7 @@ def post_policy(request, slug):
         site_default=ModerationSettings.current().default_policy,
     )
     if request.method == "POST" and form.is_valid():
-        services.post_policy_set(post=post, moderator=request.user, **form.cleaned_data)
+        policy_service.post_policy_set(post=post, moderator=request.user, **form.cleaned_data)
         messages.success(request, "The comment policy is saved.")
         return redirect("moderation:post_policy", slug=post.slug)
     context = {
@@ -261,7 +267,7 @@ def report_comment(request, pk):
             form.add_error(None, "Too many reports from here in the last hour. Please try again later.")
             return render(request, "moderation/report.html", {**context, "form": form}, status=429)
         try:
-            services.report_create(
+            report_service.report_create(
                 comment=target,
                 reporter=request.user,
                 reporter_key=keys.reader_key(user=request.user, device=device),
@@ -314,7 +320,7 @@ def _ask_to_remove(request, *, target: dict, post, refused: str):
         ):
             form.add_error(None, "Too many requests from here in the last hour. Please try again later.")
             return render(request, "moderation/ask_to_remove.html", {**context, "form": form}, status=429)
-        services.removal_request_create(requested_by=request.user, **target, **form.cleaned_data)
+        request_service.removal_request_create(requested_by=request.user, **target, **form.cleaned_data)
         messages.success(request, "Your request is with the moderators. Nothing changes until one of them grants it.")
         return redirect(next(iter(target.values())).get_absolute_url())
     status = 400 if form.errors else 200
@@ -324,7 +330,7 @@ def _ask_to_remove(request, *, target: dict, post, refused: str):
 def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
     if tab == "requests":
         return REQUEST_ACTIONS
-    return services.actions_allowed(item, has_open_reports=tab == "reported")
+    return transitions.actions_allowed(item, has_open_reports=tab == "reported")
 
 
 def _bulk_actions(tab: str) -> list[tuple[str, str]]:
@@ -335,7 +341,7 @@ def _bulk_actions(tab: str) -> list[tuple[str, str]]:
         if tab == "held"
         else (Action.DISMISS_REPORTS, Action.HIDE, Action.REMOVE, Action.PURGE)
     )
-    return [(action, services.COMMENT_TRANSITIONS[action].verb) for action in actions]
+    return [(action, transitions.COMMENT_TRANSITIONS[action].verb) for action in actions]
 
 
 def _keyed(actions) -> list[tuple[str, str, str, bool]]:

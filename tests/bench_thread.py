@@ -76,7 +76,7 @@ def main() -> None:
 
 def bench_size(size: int, texts: list[str], moderator) -> None:
     from forum.models import Comment
-    from moderation.services import comment_moderate
+    from moderation.services.comments import comment_moderate
 
     post = build_thread(size, texts)
     readers, moderators = Client(), Client()

@@ -17,7 +17,7 @@ from forum.threads import changes, fragments
 from moderation import defence
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
-from moderation.services import erase_comments
+from moderation.services.comments import erase_comments
 
 
 class PostingRefused(ValidationError):

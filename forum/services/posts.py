@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from forum.models import Label, Post, PostSection
 from forum.threads import changes
 from moderation.models import ModerationLogEntry
-from moderation.services import log_action
+from moderation.services.log import log_action
 
 
 def section_save(*, section: PostSection, editor) -> PostSection:

@@ -26,7 +26,7 @@ from forum.models import Comment, Post
 from forum.threads import fragments, markup
 from forum.threads.reader import ROW_FIELDS, Reader, Row
 from moderation.models import Report
-from moderation.services import actions_for_state
+from moderation.transitions import actions_for_state
 
 OLDEST_FIRST = "oldest"
 NEWEST_FIRST = "newest"

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from forum.models import Comment
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import PASSWORD, make_comment, make_member, make_moderator
 
 pytestmark = pytest.mark.django_db

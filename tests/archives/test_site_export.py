@@ -49,7 +49,7 @@ def a_lived_in_site() -> dict:
     gone = make_comment(post=post, text="Words to take down", removal_key="secret-key-3")
     comment_remove_by_author(comment=gone)
     make_comment(parent=gone, text="Reply under a tombstone")
-    from moderation.services import comment_moderate
+    from moderation.services.comments import comment_moderate
 
     comment_moderate(comment=make_comment(post=post, text="Hidden words"), action="hide", moderator=make_moderator())
     return {"anonymous": anonymous}

@@ -10,7 +10,10 @@ from forum.models import CommentPolicy, PostSection, Submission
 from forum.services.comments import comment_edit, comment_post, comment_remove_by_author
 from forum.services.submissions import submission_create
 from moderation.models import Ban, ModerationLogEntry
-from moderation.services import ban_create, comment_moderate, removal_request_create, report_create
+from moderation.services.bans import ban_create
+from moderation.services.comments import comment_moderate
+from moderation.services.reports import report_create
+from moderation.services.requests import removal_request_create
 from tests import html_validator
 from tests.factories import PASSWORD, make_editor, make_member, make_moderator, make_post
 

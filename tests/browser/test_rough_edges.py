@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from forum.models import Post
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import PASSWORD, make_comment, make_comment_at, make_moderator, make_post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

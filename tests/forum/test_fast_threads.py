@@ -24,7 +24,8 @@ from forum.archives.writer import import_records
 from forum.models import Comment, CommentPolicy, Label, Post
 from forum.threads import changes, pagecache
 from moderation.models import ModerationSettings, RemovalRequest
-from moderation.services import comment_moderate, post_policy_set
+from moderation.services.comments import comment_moderate
+from moderation.services.policies import post_policy_set
 from tests.factories import PASSWORD, make_comment, make_comment_at, make_member, make_moderator, make_post
 from tests.forum.test_one_path import admin_post_data
 

@@ -15,7 +15,9 @@ from accounts.models import User
 from forum.models import Comment, SiteSettings
 from forum.services.notifications import send_pending_notifications
 from moderation.models import Ban
-from moderation.services import ban_create, comment_moderate, removal_request_create
+from moderation.services.bans import ban_create
+from moderation.services.comments import comment_moderate
+from moderation.services.requests import removal_request_create
 from tests.factories import make_comment, make_comment_at, make_member, make_moderator, make_post, site_time
 
 pytestmark = pytest.mark.django_db

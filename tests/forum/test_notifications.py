@@ -13,7 +13,7 @@ from django.utils import timezone
 from forum.models import Comment, Notification, PostFollow
 from forum.services.comments import comment_remove_by_author
 from forum.services.notifications import send_pending_notifications, unsubscribe_token
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import make_comment, make_member, make_moderator, make_post, post_comment
 
 pytestmark = pytest.mark.django_db

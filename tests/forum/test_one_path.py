@@ -16,7 +16,7 @@ from accounts.models import User
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, Post, Submission
 from forum.services.comments import PostingRefused, comment_post
 from moderation.models import Ban, ModerationLogEntry, RemovalRequest, Report
-from moderation.services import ban_create
+from moderation.services.bans import ban_create
 from tests.factories import PASSWORD, make_comment, make_editor, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,8 @@ from django.urls import reverse
 from forum.models import Comment, CommentPolicy, PostSection
 from forum.services.comments import comment_edit, comment_remove_by_author
 from forum.threads import markup
-from moderation.services import comment_moderate, post_policy_set
+from moderation.services.comments import comment_moderate
+from moderation.services.policies import post_policy_set
 from tests.factories import make_chain, make_comment, make_member, make_moderator, make_post, make_thread
 from tests.pages import links
 

@@ -7,7 +7,7 @@ import pytest
 
 from forum.models import Comment
 from forum.services.comments import comment_edit, comment_remove_by_author
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import make_comment_at, make_member, make_moderator, make_post, post_comment, site_time
 
 pytestmark = pytest.mark.django_db

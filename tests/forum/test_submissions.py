@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from forum.models import Post, PostSection, Submission
 from moderation.models import RemovalRequest
-from moderation.services import removal_request_grant
+from moderation.services.requests import removal_request_grant
 from tests.factories import make_editor, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from forum.models import Comment, CommentPolicy
 from moderation.models import ModerationLogEntry, RemovalRequest
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import make_comment, make_moderator, make_post, post_comment
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from django.utils import timezone
 from forum.lib.keys import form_stamp
 from forum.models import Comment
 from moderation.models import Ban, ModerationLogEntry
-from moderation.services import ban_create, ban_lift
+from moderation.services.bans import ban_create, ban_lift
 from tests.factories import make_comment, make_member, make_moderator, make_post, post_comment
 
 pytestmark = pytest.mark.django_db

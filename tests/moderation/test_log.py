@@ -8,7 +8,10 @@ from django.urls import reverse
 
 from forum.models import Comment
 from moderation.models import Ban, ModerationLogEntry, RemovalRequest
-from moderation.services import ban_create, comment_moderate, log_action, removal_request_grant
+from moderation.services.bans import ban_create
+from moderation.services.comments import comment_moderate
+from moderation.services.log import log_action
+from moderation.services.requests import removal_request_grant
 from tests.factories import make_comment, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db
@@ -84,7 +87,7 @@ def test_an_action_and_its_log_row_are_written_together_or_not_at_all(moderator,
     def failing_log(**kwargs):
         raise RuntimeError("the log is unavailable")
 
-    monkeypatch.setattr("moderation.services.log_action", failing_log)
+    monkeypatch.setattr("moderation.services.comments.log_action", failing_log)
     with pytest.raises(RuntimeError):
         comment_moderate(comment=comment, action="hide", moderator=moderator)
     assert Comment.objects.get(pk=comment.pk).state == Comment.State.PUBLISHED
@@ -113,7 +116,7 @@ def test_the_public_log_says_nothing_of_a_post_before_it_is_published(moderator)
 
     from django.utils import timezone
 
-    from moderation.services import post_policy_set
+    from moderation.services.policies import post_policy_set
 
     scheduled = make_post(title="Secret Scoop", published_on=timezone.localdate() + timedelta(days=3))
     post_policy_set(post=scheduled, policy="closed", moderator=moderator, reason="Embargoed until Friday")

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from forum.models import Comment
 from moderation.models import Ban, ModerationLogEntry
-from moderation.services import ban_create
+from moderation.services.bans import ban_create
 from tests.factories import make_comment, make_editor, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db

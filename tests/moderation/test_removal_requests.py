@@ -8,7 +8,7 @@ from forum.models import Comment, PostSection
 from forum.services.comments import comment_remove_by_author
 from forum.services.posts import section_save
 from moderation.models import RemovalRequest
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import make_comment, make_editor, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db
@@ -188,10 +188,10 @@ def test_declining_leaves_the_content_and_a_decision_is_made_once(client, modera
 def test_a_request_is_about_exactly_one_thing():
     from django.core.exceptions import ValidationError
 
-    from moderation import services
+    from moderation.services import requests
 
     with pytest.raises(ValidationError, match="one comment or one section"):
-        services.removal_request_create(reason="Both?", comment=make_comment(), section=PostSection.objects.first())
+        requests.removal_request_create(reason="Both?", comment=make_comment(), section=PostSection.objects.first())
     with pytest.raises(ValidationError, match="one comment or one section"):
-        services.removal_request_create(reason="Neither?")
+        requests.removal_request_create(reason="Neither?")
     assert not RemovalRequest.objects.exists()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from forum.models import Comment, Post
 from forum.services.comments import comment_remove_by_author
 from moderation.models import ModerationLogEntry
-from moderation.services import comment_moderate
+from moderation.services.comments import comment_moderate
 from tests.factories import make_comment, make_comment_at, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,54 @@
+"""Bans on the account, the typed name or the address behind a comment, and lifting them."""
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.names import name_skeleton
+from forum.models import Comment
+from moderation import defence
+from moderation.models import Ban
+from moderation.services.log import log_action
+from moderation.transitions import Action
+
+
+def ban_create(*, kind: str, comment: Comment, moderator, days: int | None, reason: str = "", note: str = "") -> Ban:
+    """Ban the account, the typed name or the address behind a comment, for `days` (None: until lifted)."""
+    ban = Ban(
+        kind=kind,
+        reason=reason.strip(),
+        created_by=moderator,
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    if kind == Ban.Kind.ACCOUNT and comment.author_id:
+        ban.user = comment.author
+    elif kind == Ban.Kind.NAME and comment.author_name:
+        ban.name_key, ban.name_shown = name_skeleton(comment.author_name), comment.author_name
+    elif kind == Ban.Kind.ADDRESS and comment.ip_address:
+        ban.address_hash = defence.address_hash(comment.ip_address)
+    else:
+        raise ValidationError(f"This comment has no {Ban.Kind(kind).label.lower()} to ban.")
+    ban.full_clean()
+    with transaction.atomic():
+        ban.save()
+        log_action(action=Action.BAN, moderator=moderator, ban=ban, reason=reason, note=note, detail=_duration(days))
+    return ban
+
+
+def ban_lift(*, ban: Ban, moderator, reason: str = "") -> Ban:
+    with transaction.atomic():
+        current = Ban.objects.select_for_update().get(pk=ban.pk)
+        if not current.is_active:
+            raise ValidationError("This ban is no longer in force.")
+        current.lifted_at = timezone.now()
+        current.save(update_fields=["lifted_at"])
+        log_action(action=Action.LIFT_BAN, moderator=moderator, ban=current, reason=reason)
+    return current
+
+
+def _duration(days: int | None) -> str:
+    if not days:
+        return "Until lifted"
+    return "For 1 day" if days == 1 else f"For {days} days"

@@ -1,0 +1,33 @@
+"""The moderation log's one writer: every decision appends its row inside the decision's transaction."""
+
+from forum.models import Comment, Post, PostSection
+from moderation.models import Ban, ModerationLogEntry
+
+
+def log_action(
+    *,
+    action: str,
+    moderator=None,
+    comment: Comment | None = None,
+    section: PostSection | None = None,
+    post: Post | None = None,
+    ban: Ban | None = None,
+    reason: str = "",
+    note: str = "",
+    detail: str = "",
+) -> ModerationLogEntry:
+    """Append one entry to the moderation log; call it inside the action's transaction."""
+    entry = ModerationLogEntry(
+        action=action,
+        moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+        comment=comment,
+        section=section,
+        post=post,
+        ban=ban,
+        reason=reason.strip(),
+        private_note=note.strip(),
+        detail=detail,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
