@@ -54,10 +54,11 @@ serve: $(STAMP)
 # stopped by tests/with_services.py.
 test: lint test-sqlite test-postgres
 
-# The house rules that need no database: ruff's lint and format (pyproject.toml).
+# The house rules that need no database: ruff's lint and format, and the layers contract (pyproject.toml).
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test-sqlite: $(STAMP) $(VNU)
 	$(PY) tests/with_services.py --redis -- $(PY) -m pytest

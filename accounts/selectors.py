@@ -18,68 +18,93 @@ def member_data(user, *, absolute_url) -> dict:
     `absolute_url(path)` turns the site's paths into full addresses. Erased
     words are not kept anywhere, so erased comments come with their state only.
     """
-    comments = Comment.objects.filter(author=user).select_related("post").order_by("created_at", "pk")
     return {
         "format": "forum-member-data",
         "version": MEMBER_DATA_FORMAT_VERSION,
         "exported_at": _when(timezone.now()),
-        "profile": {
-            "handle": user.handle,
-            "email": user.email,
-            "joined_at": _when(user.date_joined),
-            "last_login_at": _when(user.last_login),
-            "email_on_replies": user.email_on_replies,
-            "profile_url": absolute_url(user.get_absolute_url()),
-        },
-        "comments": [
-            {
-                "id": comment.pk,
-                "url": absolute_url(comment.get_absolute_url()),
-                "post": comment.post.title,
-                "in_reply_to": comment.parent_id,
-                "state": comment.state,
-                "state_label": comment.get_state_display(),
-                "posted_at": _when(comment.created_at),
-                "edited_at": _when(comment.edited_at),
-                "text": comment.text,
-            }
-            for comment in comments
-        ],
-        "follows": [
-            {
-                "post": follow.post.title,
-                "url": absolute_url(follow.post.get_absolute_url()),
-                "since": _when(follow.created_at),
-            }
-            for follow in user.post_follows.select_related("post").order_by("created_at")
-        ],
-        "pieces_sent": [
-            {
-                "title": piece.title,
-                "text": piece.text,
-                "credit": piece.credit_label,
-                "state": piece.state,
-                "sent_at": _when(piece.submitted_at),
-            }
-            for piece in user.submissions.order_by("submitted_at")
-        ],
-        "reports": [
-            {
-                "comment": report.comment_id,
-                "reason": report.reason,
-                "details": report.details,
-                "reported_at": _when(report.created_at),
-            }
-            for report in user.reports.order_by("created_at")
-        ],
-        "removal_requests": [
-            {
-                "about": request.target_label,
-                "reason": request.reason,
-                "contact": request.contact,
-                "status": request.status,
-                "asked_at": _when(request.created_at),
-            }
-            for request in user.removal_requests.order_by("created_at")
-        ],
+        "profile": _profile(user, absolute_url),
+        "comments": _comments(user, absolute_url),
+        "follows": _follows(user, absolute_url),
+        "pieces_sent": _pieces_sent(user),
+        "reports": _reports(user),
+        "removal_requests": _removal_requests(user),
     }
+
+
+def _profile(user, absolute_url) -> dict:
+    return {
+        "handle": user.handle,
+        "email": user.email,
+        "joined_at": _when(user.date_joined),
+        "last_login_at": _when(user.last_login),
+        "email_on_replies": user.email_on_replies,
+        "profile_url": absolute_url(user.get_absolute_url()),
+    }
+
+
+def _comments(user, absolute_url) -> list[dict]:
+    comments = Comment.objects.filter(author=user).select_related("post").order_by("created_at", "pk")
+    return [
+        {
+            "id": comment.pk,
+            "url": absolute_url(comment.get_absolute_url()),
+            "post": comment.post.title,
+            "in_reply_to": comment.parent_id,
+            "state": comment.state,
+            "state_label": comment.get_state_display(),
+            "posted_at": _when(comment.created_at),
+            "edited_at": _when(comment.edited_at),
+            "text": comment.text,
+        }
+        for comment in comments
+    ]
+
+
+def _follows(user, absolute_url) -> list[dict]:
+    follows = user.post_follows.select_related("post").order_by("created_at")
+    return [
+        {
+            "post": follow.post.title,
+            "url": absolute_url(follow.post.get_absolute_url()),
+            "since": _when(follow.created_at),
+        }
+        for follow in follows
+    ]
+
+
+def _pieces_sent(user) -> list[dict]:
+    return [
+        {
+            "title": piece.title,
+            "text": piece.text,
+            "credit": piece.credit_label,
+            "state": piece.state,
+            "sent_at": _when(piece.submitted_at),
+        }
+        for piece in user.submissions.order_by("submitted_at")
+    ]
+
+
+def _reports(user) -> list[dict]:
+    return [
+        {
+            "comment": report.comment_id,
+            "reason": report.reason,
+            "details": report.details,
+            "reported_at": _when(report.created_at),
+        }
+        for report in user.reports.order_by("created_at")
+    ]
+
+
+def _removal_requests(user) -> list[dict]:
+    return [
+        {
+            "about": request.target_label,
+            "reason": request.reason,
+            "contact": request.contact,
+            "status": request.status,
+            "asked_at": _when(request.created_at),
+        }
+        for request in user.removal_requests.order_by("created_at")
+    ]

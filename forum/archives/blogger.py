@@ -239,47 +239,56 @@ def _classic_entry(element):
         return None
     key = _key(text(element.find(f"{ATOM}id")))
     if kind in {"post", "page"}:
-        control = element.find(f"{APP}control")
-        draft = control is not None and text(control.find(f"{APP}draft")).strip().lower() == "yes"
-        alternate = next(
-            (link.get("href", "") for link in element.findall(f"{ATOM}link") if link.get("rel") == "alternate"), ""
-        )
-        return _post(
-            element,
-            key=key,
-            kind=kind,
-            skip="draft" if draft else "",
-            address=path_of(alternate),
-            labels=[c.get("term", "") for c in element.findall(f"{ATOM}category") if c.get("scheme") == LABEL_SCHEME],
-        )
+        return _classic_post(element, key=key, kind=kind)
     if kind == "comment":
-        in_reply_to = element.find(f"{THR}in-reply-to")
-        if in_reply_to is None or not in_reply_to.get("ref"):
-            raise ArchiveError("the comment names no post (thr:in-reply-to)", entry=key)
-        related = next(
-            (link.get("href", "") for link in element.findall(f"{ATOM}link") if link.get("rel") == "related"), ""
-        )
-        parent_number = related.rstrip("/").rsplit("/", 1)[-1] if related else ""
-        if parent_number and not parent_number.isdigit():
-            raise ArchiveError(f"the reply's rel=related link {related!r} does not end in a comment id", entry=key)
-        properties = {p.get("name"): p.get("value", "") for p in element.findall(f"{GD}extendedProperty")}
-        state = Comment.State.PUBLISHED
-        if properties.get("blogger.contentRemoved", "").lower() == "true":
-            removed_text = " ".join(text(element.find(f"{ATOM}content")).split()).lower()
-            # The backup keeps Blogger's own words, which say who removed it; without them nobody is named.
-            state = _REMOVED_TEXTS.get(removed_text, Comment.State.REMOVED_BEFORE_IMPORT)
-        author = element.find(f"{ATOM}author")
-        name = text(author.find(f"{ATOM}name")).strip() if author is not None else ""
-        url = text(author.find(f"{ATOM}uri")).strip() if author is not None else ""
-        if name == "Anonymous" and not url:
-            name = ""
-        return _comment(
-            element,
-            key=key,
-            post_key=_key(in_reply_to.get("ref")),
-            parent_key=f"blogger:{parent_number}" if parent_number else "",
-            state=state,
-            name=name,
-            url=url,
-        )
+        return _classic_comment(element, key=key)
     raise ArchiveError(f"unknown entry kind {kind!r}", entry=key)
+
+
+def _classic_post(element, *, key: str, kind: str):
+    control = element.find(f"{APP}control")
+    draft = control is not None and text(control.find(f"{APP}draft")).strip().lower() == "yes"
+    alternate = next(
+        (link.get("href", "") for link in element.findall(f"{ATOM}link") if link.get("rel") == "alternate"), ""
+    )
+    return _post(
+        element,
+        key=key,
+        kind=kind,
+        skip="draft" if draft else "",
+        address=path_of(alternate),
+        labels=[c.get("term", "") for c in element.findall(f"{ATOM}category") if c.get("scheme") == LABEL_SCHEME],
+    )
+
+
+def _classic_comment(element, *, key: str):
+    in_reply_to = element.find(f"{THR}in-reply-to")
+    if in_reply_to is None or not in_reply_to.get("ref"):
+        raise ArchiveError("the comment names no post (thr:in-reply-to)", entry=key)
+    related = next(
+        (link.get("href", "") for link in element.findall(f"{ATOM}link") if link.get("rel") == "related"), ""
+    )
+    parent_number = related.rstrip("/").rsplit("/", 1)[-1] if related else ""
+    if parent_number and not parent_number.isdigit():
+        raise ArchiveError(f"the reply's rel=related link {related!r} does not end in a comment id", entry=key)
+    author = element.find(f"{ATOM}author")
+    name = text(author.find(f"{ATOM}name")).strip() if author is not None else ""
+    url = text(author.find(f"{ATOM}uri")).strip() if author is not None else ""
+    return _comment(
+        element,
+        key=key,
+        post_key=_key(in_reply_to.get("ref")),
+        parent_key=f"blogger:{parent_number}" if parent_number else "",
+        state=_classic_state(element),
+        name="" if name == "Anonymous" and not url else name,
+        url=url,
+    )
+
+
+def _classic_state(element) -> str:
+    properties = {p.get("name"): p.get("value", "") for p in element.findall(f"{GD}extendedProperty")}
+    if properties.get("blogger.contentRemoved", "").lower() != "true":
+        return Comment.State.PUBLISHED
+    removed_text = " ".join(text(element.find(f"{ATOM}content")).split()).lower()
+    # The backup keeps Blogger's own words, which say who removed it; without them nobody is named.
+    return _REMOVED_TEXTS.get(removed_text, Comment.State.REMOVED_BEFORE_IMPORT)

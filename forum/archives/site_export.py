@@ -187,46 +187,54 @@ def _converted(record: dict):
     if kind == "label":
         return ImportedLabel(name=record["name"], slug=record["slug"])
     if kind == "post":
-        return ImportedPost(
-            key=f"site:{record['slug']}",
-            slug=record["slug"],
-            kind=record["kind"],
-            title=record["title"],
-            published_at=_parse_time(record["published_at"]),
-            published_on=date.fromisoformat(record["published_on"]).isoformat(),
-            byline=record["byline"],
-            editor_handle=record["editor"] or "",
-            comment_policy=record["comment_policy"],
-            labels=list(record["labels"]),
-            legacy_id=record["legacy_id"],
-            legacy_path=record["legacy_path"],
-            sections=[
-                ImportedSection(
-                    position=section["position"],
-                    heading=section["heading"],
-                    credit=section["credit"],
-                    format=section["format"],
-                    body=section["body"],
-                    removed=section["removed"],
-                )
-                for section in record["sections"]
-            ],
-        )
+        return _converted_post(record)
     if kind == "comment":
-        author = record["author"]
-        return ImportedComment(
-            key=f"site:{record['id']}",
-            post_key=f"site:{record['post']}",
-            parent_key=f"site:{record['parent']}" if record["parent"] else "",
-            state=record["state"],
-            created_at=_parse_time(record["created_at"]),
-            edited_at=_parse_time(record["edited_at"]),
-            text=record["text"],
-            legacy_id=record["legacy_id"],
-            author_handle=author.get("handle", "") if author["kind"] == "member" else "",
-            author_name=author.get("name", "") if author["kind"] == "name" else "",
-            author_url=author.get("url", "") if author["kind"] == "name" else "",
-            anon_tag=author.get("tag", "") if author["kind"] == "anonymous" else "",
-            author_account_deleted=author["kind"] == "deleted",
-        )
+        return _converted_comment(record)
     raise ArchiveError(f"unknown record type {kind!r}")
+
+
+def _converted_post(record: dict) -> ImportedPost:
+    return ImportedPost(
+        key=f"site:{record['slug']}",
+        slug=record["slug"],
+        kind=record["kind"],
+        title=record["title"],
+        published_at=_parse_time(record["published_at"]),
+        published_on=date.fromisoformat(record["published_on"]).isoformat(),
+        byline=record["byline"],
+        editor_handle=record["editor"] or "",
+        comment_policy=record["comment_policy"],
+        labels=list(record["labels"]),
+        legacy_id=record["legacy_id"],
+        legacy_path=record["legacy_path"],
+        sections=[
+            ImportedSection(
+                position=section["position"],
+                heading=section["heading"],
+                credit=section["credit"],
+                format=section["format"],
+                body=section["body"],
+                removed=section["removed"],
+            )
+            for section in record["sections"]
+        ],
+    )
+
+
+def _converted_comment(record: dict) -> ImportedComment:
+    author = record["author"]
+    return ImportedComment(
+        key=f"site:{record['id']}",
+        post_key=f"site:{record['post']}",
+        parent_key=f"site:{record['parent']}" if record["parent"] else "",
+        state=record["state"],
+        created_at=_parse_time(record["created_at"]),
+        edited_at=_parse_time(record["edited_at"]),
+        text=record["text"],
+        legacy_id=record["legacy_id"],
+        author_handle=author.get("handle", "") if author["kind"] == "member" else "",
+        author_name=author.get("name", "") if author["kind"] == "name" else "",
+        author_url=author.get("url", "") if author["kind"] == "name" else "",
+        anon_tag=author.get("tag", "") if author["kind"] == "anonymous" else "",
+        author_account_deleted=author["kind"] == "deleted",
+    )

@@ -143,25 +143,8 @@ def import_records(
     started = time.monotonic()
     summary = ImportSummary()
     tick = Progress(progress)
-    members: list[ImportedMember] = []
-    labels: list[ImportedLabel] = []
     with Spool() as spool:
-        for record in records:
-            if isinstance(record, ImportedMember):
-                _check_member(record)
-                members.append(record)
-                continue
-            if isinstance(record, ImportedLabel):
-                _check_label(record.name, f"label {record.name[:80]}", slug=record.slug)
-                labels.append(record)
-                continue
-            if isinstance(record, ImportedPost):
-                _check_post(record)
-            else:
-                _check_comment(record, summary)
-            spool.add(record)
-            tick(lambda: f"… read {_count(spool.post_count, 'post')} and {_count(spool.comment_count, 'comment')}")
-        spool.finish_reading()
+        members, labels = _read_and_check(records, spool, summary, tick)
         if not (spool.post_count or spool.comment_count or allow_empty):
             raise ArchiveError("the file holds no posts, pages or comments in this format")
         _check_shape(spool, keep_order=keep_order)
@@ -176,6 +159,29 @@ def import_records(
 
 
 # Checks before anything is written ---------------------------------------------------------------
+
+
+def _read_and_check(records: Iterable, spool: Spool, summary: ImportSummary, tick: Progress):
+    """Check each record as it is read: members and labels kept aside, posts and comments into the spool."""
+    members: list[ImportedMember] = []
+    labels: list[ImportedLabel] = []
+    for record in records:
+        if isinstance(record, ImportedMember):
+            _check_member(record)
+            members.append(record)
+            continue
+        if isinstance(record, ImportedLabel):
+            _check_label(record.name, f"label {record.name[:80]}", slug=record.slug)
+            labels.append(record)
+            continue
+        if isinstance(record, ImportedPost):
+            _check_post(record)
+        else:
+            _check_comment(record, summary)
+        spool.add(record)
+        tick(lambda: f"… read {_count(spool.post_count, 'post')} and {_count(spool.comment_count, 'comment')}")
+    spool.finish_reading()
+    return members, labels
 
 
 def _check_post(record: ImportedPost) -> None:

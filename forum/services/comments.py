@@ -46,48 +46,25 @@ def comment_post(
     poster=None,
     device: str = "",
 ) -> Comment:
-    """Post a reader's comment or reply, timed now: published, or held when the post's policy says so.
+    """Post a reader's comment or reply, timed now: published (queueing reply emails), or held by the post's policy.
 
-    A published comment queues emails for members who asked to hear about it.
-    `author` is a member posting under their handle; otherwise `author_name`
-    is a typed name, or both are empty for Anonymous, tagged per thread from
-    `anon_device`. `removal_key` lets a poster without an account edit or
-    remove the comment later; only its hash is kept.
-
-    Every entry point comes through the same checks: closed comments, bans
-    on the logged-in `poster` (default: the author), the typed name or the
-    address, and, for posts from the web (with an `ip_address`), the rate
-    limits per address and per poster (account, else browser `device`).
-    A refusal raises PostingRefused; a refused post is never counted.
+    `author` posts under a handle; else `author_name` is a typed name, or both are empty for Anonymous, tagged
+    per thread from `anon_device`. Only the hash of `removal_key` is kept. Every entry point meets the same
+    checks: closed comments, bans on `poster` (default: the author), the name or the address, and for posts
+    from the web (with an `ip_address`) the rate limits. A refusal raises PostingRefused and is never counted.
     """
     rules = rules_for(post)
     if rules.is_closed:
         raise PostingRefused(rules.closed_message, status=403)
-    comment = Comment(
-        post=post,
-        parent=parent,
-        author=author,
-        author_name=author_name.strip(),
-        created_at=timezone.now(),
-        state=Comment.State.PUBLISHED,
-        removal_key_hash=keys.hash_removal_key(removal_key) if removal_key else "",
-        ip_address=storable_ip(ip_address) if ip_address else None,
+    comment = _new_comment(
+        post=post, parent=parent, author=author, author_name=author_name, anon_device=anon_device, text=text
     )
-    if author is None and not comment.author_name and anon_device:
-        comment.anon_fingerprint = keys.anon_fingerprint(post_id=post.pk, device=anon_device)
-        comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
-    comment.set_text(text)
+    comment.removal_key_hash = keys.hash_removal_key(removal_key) if removal_key else ""
+    comment.ip_address = storable_ip(ip_address) if ip_address else None
     # Validate first, so bad input never reaches the database (PostgreSQL would
     # raise DataError on a NUL byte; SQLite would silently store it) nor counts.
     comment.full_clean()
-    refusal = defence.posting_refusal(
-        user=poster or author or AnonymousUser(),
-        author_name=comment.author_name,
-        address=ip_address or "",
-        device=device or anon_device,
-    )
-    if refusal:
-        raise PostingRefused(refusal.message, status=refusal.status)
+    _refuse_if_defended(comment, poster=poster or author, address=ip_address, device=device or anon_device)
     targets = _link_references(comment)
     if rules.holds(author=author, has_links=comment.has_links):
         comment.state = Comment.State.PENDING
@@ -96,6 +73,32 @@ def comment_post(
         if comment.state == Comment.State.PUBLISHED:
             notifications.comment_published(comment)
     return comment
+
+
+def _new_comment(*, post: Post, parent, author, author_name: str, anon_device: str, text: str) -> Comment:
+    """The comment as posted now, under a handle, a typed name, or anonymous with this thread's tag."""
+    comment = Comment(
+        post=post,
+        parent=parent,
+        author=author,
+        author_name=author_name.strip(),
+        created_at=timezone.now(),
+        state=Comment.State.PUBLISHED,
+    )
+    if author is None and not comment.author_name and anon_device:
+        comment.anon_fingerprint = keys.anon_fingerprint(post_id=post.pk, device=anon_device)
+        comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
+    comment.set_text(text)
+    return comment
+
+
+def _refuse_if_defended(comment: Comment, *, poster, address: str | None, device: str) -> None:
+    """Bans on the poster, the typed name or the address, and the rate limits: PostingRefused if one applies."""
+    refusal = defence.posting_refusal(
+        user=poster or AnonymousUser(), author_name=comment.author_name, address=address or "", device=device
+    )
+    if refusal:
+        raise PostingRefused(refusal.message, status=refusal.status)
 
 
 def comment_edit(*, comment: Comment, text: str) -> Comment:

@@ -185,12 +185,7 @@ class _Builder:
             self.moderator_extras.prepare(rows)
         reply_counts = _reply_counts(rows)
         out = ["<ol class=comment-list>"]
-        open_levels: list[int] = []
-        if rows[0].level > root_level:
-            # A page that continues a conversation from the page before.
-            for level in range(root_level, rows[0].level):
-                out.append("<li class=cont><details open><summary>continued from the page before</summary><ol>")
-                open_levels.append(level)
+        open_levels = _continue_from_page_before(out, root_level=root_level, first_level=rows[0].level)
         previous = None
         for row in rows:
             if previous is not None and row.level > previous.level:
@@ -331,6 +326,13 @@ def _url_for_each_pk(viewname: str):
     """reverse() once and fill in each comment's pk, which ends these routes."""
     prefix, suffix = reverse(viewname, args=[0]).rsplit("/0/", 1)
     return lambda pk: f"{prefix}/{pk}/{suffix}"
+
+
+def _continue_from_page_before(out: list[str], *, root_level: int, first_level: int) -> list[int]:
+    """A page that starts inside a conversation opens the levels above its first comment; returns them."""
+    levels = list(range(root_level, first_level))
+    out.extend("<li class=cont><details open><summary>continued from the page before</summary><ol>" for _ in levels)
+    return levels
 
 
 def _reply_counts(rows: list[Row]) -> dict[int, int]:

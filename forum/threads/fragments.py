@@ -77,32 +77,13 @@ def _store(rendered: dict[int, str], *, only_stale: bool = False) -> None:
 def _rendered(comments: list[Comment]) -> dict[int, str]:
     """Each comment's fragment, from what it shows of other comments (its replies, what it names, who names it)."""
     ids = [comment.pk for comment in comments]
-    Through = Comment.refers_to.through
     pairs = list(
-        Through.objects.filter(Q(from_comment_id__in=ids) | Q(to_comment_id__in=ids)).values_list(
+        Comment.refers_to.through.objects.filter(Q(from_comment_id__in=ids) | Q(to_comment_id__in=ids)).values_list(
             "from_comment_id", "to_comment_id"
         )
     )
-    others = {pk for pair in pairs for pk in pair} - set(ids)
-    replies = list(
-        Comment.objects.filter(parent_id__in=ids, state=Comment.State.PUBLISHED)
-        .exclude(pk__in=ids)
-        .select_related("author")
-    )
-    known = {comment.pk: comment for comment in [*comments, *replies]}
-    missing = others - known.keys()
-    if missing:
-        known.update((c.pk, c) for c in Comment.objects.filter(pk__in=missing).select_related("author"))
-
-    replied_by: dict[int, dict[int, Comment]] = {}
-    for reply in known.values():
-        if reply.parent_id in known and reply.state == Comment.State.PUBLISHED:
-            replied_by.setdefault(reply.parent_id, {})[reply.pk] = reply
-    for source_id, target_id in pairs:
-        source = known.get(source_id)
-        if source is not None and source.state == Comment.State.PUBLISHED:
-            replied_by.setdefault(target_id, {})[source_id] = source
-
+    known = _shown_with(comments, others={pk for pair in pairs for pk in pair} - set(ids))
+    replied_by = _replied_by(known, pairs)
     decisions = decisions_for(known.values())
 
     def describe(pk: int, candidates: int):
@@ -120,6 +101,34 @@ def _rendered(comments: list[Comment]) -> dict[int, str]:
         )
         for comment in comments
     }
+
+
+def _shown_with(comments: list[Comment], *, others: set[int]) -> dict[int, Comment]:
+    """These comments, their published replies and the other comments they name or are named by, by id."""
+    ids = [comment.pk for comment in comments]
+    replies = list(
+        Comment.objects.filter(parent_id__in=ids, state=Comment.State.PUBLISHED)
+        .exclude(pk__in=ids)
+        .select_related("author")
+    )
+    known = {comment.pk: comment for comment in [*comments, *replies]}
+    missing = others - known.keys()
+    if missing:
+        known.update((c.pk, c) for c in Comment.objects.filter(pk__in=missing).select_related("author"))
+    return known
+
+
+def _replied_by(known: dict[int, Comment], pairs) -> dict[int, dict[int, Comment]]:
+    """comment id -> the published comments answering it or naming it, by id."""
+    replied_by: dict[int, dict[int, Comment]] = {}
+    for reply in known.values():
+        if reply.parent_id in known and reply.state == Comment.State.PUBLISHED:
+            replied_by.setdefault(reply.parent_id, {})[reply.pk] = reply
+    for source_id, target_id in pairs:
+        source = known.get(source_id)
+        if source is not None and source.state == Comment.State.PUBLISHED:
+            replied_by.setdefault(target_id, {})[source_id] = source
+    return replied_by
 
 
 def rebuild_stale(comment_ids: list[int]) -> dict[int, str]:

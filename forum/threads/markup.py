@@ -38,9 +38,20 @@ def render(
         Comment.State.PENDING: " class=held",
         Comment.State.HIDDEN: ' class="ts hd"',
     }.get(comment.state, " class=ts")
-    parts = [f"<article{state_class}><header>"]
-    if not comment.is_gone:
-        parts.append(_author(comment))
+    parts = [f"<article{state_class}><header>", _header(comment, shows_words=shows_words), "</header>"]
+    if shows_words:
+        parts.append(references.finish_links(comment.html, describe))
+    else:
+        parts.append(tombstone_html(comment, decision))
+    if replied_by:
+        links = ", ".join(f"<a href=#c{reply.pk}>{escape(backlink_label(reply))}</a>" for reply in replied_by)
+        parts.append(f"<p class=rb>Replied to by {links}</p>")
+    return "".join(parts)
+
+
+def _header(comment: Comment, *, shows_words: bool) -> str:
+    """Who, when (the link to the comment's own page), and what readers should know of its state."""
+    parts = [] if comment.is_gone else [_author(comment)]
     # The time is how readers name each other ("@anon 19:12"), so it leads; it links to the comment's
     # own page (forum.css styles it by that address: no class to repeat a thousand times).
     when = f"<b>{comment.posted_time_label}</b> {comment.posted_date_label}" if comment.posted_at else "permalink"
@@ -51,14 +62,6 @@ def render(
         parts.append(' <span class="badge text-bg-warning">awaiting moderation</span>')
     if shows_words and not comment.shows_text:
         parts.append(' <span class="badge text-bg-secondary">hidden from readers</span>')
-    parts.append("</header>")
-    if shows_words:
-        parts.append(references.finish_links(comment.html, describe))
-    else:
-        parts.append(tombstone_html(comment, decision))
-    if replied_by:
-        links = ", ".join(f"<a href=#c{reply.pk}>{escape(backlink_label(reply))}</a>" for reply in replied_by)
-        parts.append(f"<p class=rb>Replied to by {links}</p>")
     return "".join(parts)
 
 

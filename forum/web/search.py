@@ -108,41 +108,16 @@ def _searchable_sections():
 
 def _full_text_search(query: str, offset: int, limit: int) -> Results:
     terms = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-
-    def headline(field):
-        return SearchHeadline(
-            field, terms, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP, max_words=35, min_words=15
-        )
-
     # The same expressions as the GIN indexes, so PostgreSQL can use them.
     comment_vector = SearchVector("text", config=SEARCH_CONFIG)
     comments = _searchable_comments().annotate(document=comment_vector).filter(document=terms)
     total = comments.count()
     comment_rows = list(
-        comments.annotate(rank=SearchRank(comment_vector, terms), snippet=headline("text")).order_by("-rank", "-pk")[
-            offset : offset + limit
-        ]
+        comments.annotate(rank=SearchRank(comment_vector, terms), snippet=_headline("text", terms)).order_by(
+            "-rank", "-pk"
+        )[offset : offset + limit]
     )
-    section_vector = SearchVector("body", config=SEARCH_CONFIG)
-    sections = (
-        _searchable_sections()
-        .annotate(document=section_vector)
-        .filter(document=terms)
-        .annotate(rank=SearchRank(section_vector, terms), snippet=headline("body"))
-        .order_by("-rank")
-        .values_list("post_id", "rank", "snippet")[: settings.FORUM_SEARCH_POST_RESULTS]
-    )
-    titles = (
-        Post.objects.published()
-        .annotate(document=SearchVector("title", config=SEARCH_CONFIG))
-        .filter(document=terms)
-        .values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]
-    )
-    # A match in the title counts above any match in the text; the best section gives the snippet.
-    best: dict[int, tuple[float, str]] = dict.fromkeys(titles, (1.0, ""))
-    for post_id, rank, snippet in sections:
-        current_rank, current_snippet = best.get(post_id, (0.0, ""))
-        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(plain_text(snippet)))
+    best = _best_posts(terms)
     posts = Post.objects.in_bulk(list(best))
     ordered = sorted(best, key=lambda pk: (-best[pk][0], -pk))
     return Results(
@@ -153,6 +128,36 @@ def _full_text_search(query: str, offset: int, limit: int) -> Results:
         ],
         comment_total=total,
     )
+
+
+def _headline(field: str, terms: SearchQuery) -> SearchHeadline:
+    return SearchHeadline(
+        field, terms, config=SEARCH_CONFIG, start_sel=_START, stop_sel=_STOP, max_words=35, min_words=15
+    )
+
+
+def _best_posts(terms: SearchQuery) -> dict[int, tuple[float, str]]:
+    """post id -> (rank, snippet): a match in the title counts above any in the text; the best section gives the snippet."""
+    section_vector = SearchVector("body", config=SEARCH_CONFIG)
+    sections = (
+        _searchable_sections()
+        .annotate(document=section_vector)
+        .filter(document=terms)
+        .annotate(rank=SearchRank(section_vector, terms), snippet=_headline("body", terms))
+        .order_by("-rank")
+        .values_list("post_id", "rank", "snippet")[: settings.FORUM_SEARCH_POST_RESULTS]
+    )
+    titles = (
+        Post.objects.published()
+        .annotate(document=SearchVector("title", config=SEARCH_CONFIG))
+        .filter(document=terms)
+        .values_list("pk", flat=True)[: settings.FORUM_SEARCH_POST_RESULTS]
+    )
+    best: dict[int, tuple[float, str]] = dict.fromkeys(titles, (1.0, ""))
+    for post_id, rank, snippet in sections:
+        current_rank, current_snippet = best.get(post_id, (0.0, ""))
+        best[post_id] = (max(rank, current_rank), current_snippet or _highlighted(plain_text(snippet)))
+    return best
 
 
 def _word_search(terms: Terms, offset: int, limit: int) -> Results:

@@ -24,14 +24,7 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
         raise ValidationError(f"“{action}” is not a moderation action.")
     with transaction.atomic():
         current = Comment.objects.select_for_update().get(pk=comment.pk)
-        open_reports = Report.objects.open().filter(comment=current)
-        if current.state not in transition.from_states:
-            raise ValidationError(
-                f"Comment {current.pk} is {current.get_state_display().lower()}, "
-                f"so “{transition.verb}” does not apply to it any more."
-            )
-        if transition.needs_open_reports and not open_reports.exists():
-            raise ValidationError(f"Comment {current.pk} has no open reports to dismiss.")
+        _refuse_if_not_applicable(current, transition)
         if transition.erases:
             erase_comments(
                 comment_ids=[current.pk],
@@ -53,6 +46,17 @@ def comment_moderate(*, comment: Comment, action: str, moderator, reason: str = 
         if action == ModerationLogEntry.Action.APPROVE:
             notifications.comment_published(current)
     return current
+
+
+def _refuse_if_not_applicable(current: Comment, transition) -> None:
+    """ValidationError when the comment, as it is now, is in no state the action applies to."""
+    if current.state not in transition.from_states:
+        raise ValidationError(
+            f"Comment {current.pk} is {current.get_state_display().lower()}, "
+            f"so “{transition.verb}” does not apply to it any more."
+        )
+    if transition.needs_open_reports and not Report.objects.open().filter(comment=current).exists():
+        raise ValidationError(f"Comment {current.pk} has no open reports to dismiss.")
 
 
 def erase_comments(

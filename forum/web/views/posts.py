@@ -207,8 +207,7 @@ def _render_post(request, post, form=None, status=200):
     sort = request.GET.get("sort") if request.GET.get("sort") in assemble.SORT_CHOICES else assemble.OLDEST_FIRST
     number = page_number(request.GET.get("page"))
     rules = rules_for(post)
-    shared = status == 200 and pagecache.shares_page(reader, post)
-    if not shared:
+    if status != 200 or not pagecache.shares_page(reader, post):
         shown = assemble.thread_page(reader, post, sort=sort, page_number=number)
         html = _post_page_html(request, post, form or _comment_form(request), rules, shown)
         html = marks.mark_new(html, readable_ids=shown.readable_ids, last_seen=reader.seen.get(post.pk))
@@ -217,6 +216,11 @@ def _render_post(request, post, form=None, status=200):
         responses.finish(response)
         _after_reading(reader, response, post, shown.newest_comment_id)
         return response
+    return _shared_post_page(request, reader, post, form, rules=rules, sort=sort, number=number)
+
+
+def _shared_post_page(request, reader, post, form, *, rules, sort: str, number: int):
+    """The page every reader without anything of their own gets: a 304, the cached copy, or one built and kept."""
     key = pagecache.key_for(post.pk, sort=sort, page=number)
     stamp = pagecache.stamp_for(post, rules=rules)
     last_seen = reader.seen.get(post.pk)
@@ -357,6 +361,12 @@ def _publish(request, form, *, post, parent=None):
     else:
         messages.success(request, "Your comment is posted.")
     response = redirect(comment.get_absolute_url())
+    _remember_author(request, response, comment, removal_key=removal_key, device=device)
+    return response
+
+
+def _remember_author(request, response, comment, *, removal_key: str, device: str) -> None:
+    """What lets a poster without an account find, edit and remove their comment, and be known again."""
     if removal_key:
         cookies.remember_removal_key(request, response, comment_id=comment.pk, key=removal_key)
         cookies.remember_just_posted(response, comment_id=comment.pk)
@@ -364,4 +374,3 @@ def _publish(request, form, *, post, parent=None):
         cookies.remember_device(response, device)
     if comment.author_name:
         cookies.remember_name(response, comment.author_name)
-    return response
