@@ -1,12 +1,10 @@
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
 
 from accounts.models import User
 from accounts.names import name_skeleton
-from forum.lib.limits import Throttle, client_ip
+from forum.lib.limits import Throttle, client_ip, limit
 
-LOGIN_WINDOW_SECONDS = 15 * 60
 # Longer than any handle or email, or any password worth hashing: refused before the database or the hasher sees it.
 LOGIN_NAME_MAX_LENGTH = 254
 PASSWORD_MAX_LENGTH = 4096
@@ -15,8 +13,8 @@ PASSWORD_MAX_LENGTH = 4096
 def login_throttles() -> tuple[Throttle, Throttle]:
     """Failed logins counted per account and per IP."""
     return (
-        Throttle("login-account", settings.FORUM_LOGIN_FAILURES_PER_ACCOUNT, LOGIN_WINDOW_SECONDS),
-        Throttle("login-ip", settings.FORUM_LOGIN_FAILURES_PER_IP, LOGIN_WINDOW_SECONDS),
+        limit("login-account"),
+        limit("login-ip"),
     )
 
 

@@ -13,7 +13,7 @@ from accounts import selectors, services
 from accounts.forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
 from accounts.models import HANDLE_PATTERN, User
 from forum.lib.inputs import page_number
-from forum.lib.limits import Throttle, client_ip
+from forum.lib.limits import client_ip, limit
 from forum.models import Comment, SiteSettings
 
 
@@ -24,7 +24,7 @@ def signup(request):
         return redirect("accounts:account")
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not Throttle("signup-ip", settings.FORUM_SIGNUPS_PER_IP, 60 * 60).attempt(client_ip(request)):
+        if not limit("signup-ip").attempt(client_ip(request)):
             form.add_error(None, "Too many new accounts from here in the last hour. Please try again later.")
             return render(request, "accounts/signup.html", {"form": form}, status=429)
         user = form.save()
@@ -94,9 +94,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("accounts:password_reset_done")
 
     def form_valid(self, form):
-        if not Throttle("password-reset-ip", settings.FORUM_PASSWORD_RESETS_PER_IP, 60 * 60).attempt(
-            client_ip(self.request)
-        ):
+        if not limit("password-reset-ip").attempt(client_ip(self.request)):
             form.add_error(None, "Too many reset requests from here. Try again in an hour.")
             return self.form_invalid(form)
         self.extra_email_context = {"forum_name": SiteSettings.current().name}

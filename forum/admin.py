@@ -3,8 +3,9 @@
 from django import forms
 from django.contrib import admin, messages
 
+from forum.lib.people import can_moderate
 from forum.models import Comment, Label, Post, PostSection, SiteSettings
-from forum.services.posts import sections_save
+from forum.services import posts as post_service
 from forum.threads import changes
 from moderation.admin import ReadOnlyAdmin, SettingsRowAdmin
 from moderation.services.policies import post_policy_set
@@ -85,15 +86,12 @@ class LabelAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
-    # Posts show their labels: their cached pages go stale with a label's name.
+    # Posts show their labels: the service makes their cached pages go stale with a label's name.
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        changes.posts_changed(obj.posts.all())
+        post_service.label_save(label=obj)
 
     def delete_model(self, request, obj):
-        posts = list(obj.posts.values_list("pk", flat=True))
-        super().delete_model(request, obj)
-        changes.posts_changed(Post.objects.filter(pk__in=posts))
+        post_service.label_delete(label=obj)
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -131,11 +129,11 @@ class PostAdmin(admin.ModelAdmin):
         if obj.editor_id is None:
             obj.editor = request.user
         if "comment_policy" not in form.changed_data:
-            super().save_model(request, obj, form, change)
+            post_service.post_save(post=obj)
             return
         # A policy change goes through the service, which checks who may and writes the moderation log.
         policy, obj.comment_policy = obj.comment_policy, form.initial.get("comment_policy", "")
-        super().save_model(request, obj, form, change)
+        post_service.post_save(post=obj)
         post_policy_set(post=obj, policy=policy, moderator=request.user, reason="Changed in the admin.")
         obj.refresh_from_db(fields=["comment_policy"])
 
@@ -153,7 +151,7 @@ class PostAdmin(admin.ModelAdmin):
                 )
             else:
                 written.append(section)
-        sections_save(post=form.instance, sections=written, editor=request.user)
+        post_service.sections_save(post=form.instance, sections=written, editor=request.user)
         # A removal may have erased the post's own title (a piece published as a post): the admin's
         # message and its history entry, written after this, must name the post as it is now.
         form.instance.refresh_from_db(fields=["title", "slug"])
@@ -203,4 +201,4 @@ class CommentAdmin(ReadOnlyAdmin):
         )
 
     def has_moderate_permission(self, request):
-        return request.user.has_perm("moderation.moderate_comments")
+        return can_moderate(request.user)

@@ -6,16 +6,14 @@ processes only when those share the cache: Redis or Memcached in production.
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Q
 from django.utils.crypto import salted_hmac
 
 from accounts.names import name_skeleton
 from forum.lib.dates import date_and_time
-from forum.lib.limits import Throttle
+from forum.lib.limits import LIMITS, Throttle, limit
+from forum.lib.people import can_moderate
 from moderation.models import Ban
-
-POSTING_WINDOW_SECONDS = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -49,7 +47,7 @@ def posting_refusal(*, user, author_name: str, address: str, device: str) -> Ref
     limits apply to posts from the web, which carry an address; a post that is
     allowed is counted here, a refused one never.
     """
-    if user.has_perm("moderation.moderate_comments"):
+    if can_moderate(user):
         return None
     ban = active_ban_for(user=user, author_name=author_name, address=address)
     if ban:
@@ -65,7 +63,7 @@ def posting_refusal(*, user, author_name: str, address: str, device: str) -> Ref
         if not throttle.attempt(subject):
             for taken, taken_subject in counted:
                 taken.give_back(taken_subject)
-            minutes = POSTING_WINDOW_SECONDS // 60
+            minutes = LIMITS["comments-ip"][1] // 60
             return Refusal(
                 f"You are posting faster than this forum allows. Wait up to {minutes} minutes, then post again; "
                 "your text is kept below.",
@@ -87,8 +85,8 @@ def _ban_message(ban: Ban) -> str:
 
 
 def _comments_per_ip() -> Throttle:
-    return Throttle("comments-ip", settings.FORUM_COMMENTS_PER_IP, POSTING_WINDOW_SECONDS)
+    return limit("comments-ip")
 
 
 def _comments_per_poster() -> Throttle:
-    return Throttle("comments-poster", settings.FORUM_COMMENTS_PER_POSTER, POSTING_WINDOW_SECONDS)
+    return limit("comments-poster")

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from forum.lib.people import can_moderate
 from forum.models import CommentPolicy, Post
 from moderation.models import ModerationSettings
 
@@ -37,7 +38,7 @@ class ThreadRules:
 
     def holds(self, *, author, has_links: bool) -> bool:
         """Does a comment by `author` (None: anonymous or a typed name) wait for approval?"""
-        if author is not None and author.has_perm("moderation.moderate_comments"):
+        if author is not None and can_moderate(author):
             return False
         if self.policy == CommentPolicy.HOLD_ALL:
             return True

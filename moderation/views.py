@@ -10,7 +10,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.lib import cookies, keys
 from forum.lib.inputs import page_number, parse_ids, same_site_path
-from forum.lib.limits import Throttle, client_ip
+from forum.lib.limits import client_ip, limit
+from forum.lib.people import MODERATE_COMMENTS, can_moderate
 from forum.models import Comment, Post, PostSection
 from moderation import transitions
 from moderation.forms import BanForm, DecisionForm, PostPolicyForm, RemovalRequestForm, ReportForm
@@ -24,8 +25,7 @@ from moderation.services import queue as queue_service
 from moderation.services import reports as report_service
 from moderation.services import requests as request_service
 
-MODERATE = "moderation.moderate_comments"
-moderators_only = permission_required(MODERATE, raise_exception=True)
+moderators_only = permission_required(MODERATE_COMMENTS, raise_exception=True)
 Action = ModerationLogEntry.Action
 
 # The queue's tabs: what each lists, and the actions its items offer (with their keyboard keys).
@@ -227,7 +227,7 @@ def moderation_log(request):
 
     Moderators also see who acted, their private notes, and bans.
     """
-    is_moderator = request.user.has_perm(MODERATE)
+    is_moderator = can_moderate(request.user)
     page = Paginator(_log_entries(is_moderator).newest_first(), settings.FORUM_LOG_PAGE_SIZE).get_page(
         page_number(request.GET.get("page"))
     )
@@ -237,7 +237,7 @@ def moderation_log(request):
 @require_http_methods(["GET"])
 def log_entry(request, pk):
     """Anyone: one decision on the log, as a tombstone links to it; moderators also see bans and notes."""
-    is_moderator = request.user.has_perm(MODERATE)
+    is_moderator = can_moderate(request.user)
     entry = get_object_or_404(_log_entries(is_moderator), pk=pk)
     return render(request, "moderation/log_entry.html", {"entry": entry, "is_moderator": is_moderator})
 
@@ -263,7 +263,7 @@ def report_comment(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         device = cookies.device_for_posting(request)
-        if not Throttle("report-ip", settings.FORUM_REPORTS_PER_IP, 60 * 60).attempt(client_ip(request)):
+        if not limit("report-ip").attempt(client_ip(request)):
             form.add_error(None, "Too many reports from here in the last hour. Please try again later.")
             return render(request, "moderation/report.html", {**context, "form": form}, status=429)
         try:
@@ -315,9 +315,7 @@ def _ask_to_remove(request, *, target: dict, post, refused: str):
         return render(request, "moderation/ask_to_remove.html", context, status=410)
     form = RemovalRequestForm(_submitted(request))
     if request.method == "POST" and form.is_valid():
-        if not Throttle("removal-request-ip", settings.FORUM_REMOVAL_REQUESTS_PER_IP, 60 * 60).attempt(
-            client_ip(request)
-        ):
+        if not limit("removal-request-ip").attempt(client_ip(request)):
             form.add_error(None, "Too many requests from here in the last hour. Please try again later.")
             return render(request, "moderation/ask_to_remove.html", {**context, "form": form}, status=429)
         request_service.removal_request_create(requested_by=request.user, **target, **form.cleaned_data)

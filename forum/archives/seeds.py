@@ -29,6 +29,7 @@ from django.utils.text import slugify
 
 from forum.lib.dates import long_date
 from forum.models import Comment, Post, PostSection
+from forum.services import posts as post_service
 from forum.services.comments import comment_import
 
 SECTION_SEPARATOR = "--oo00oo--"
@@ -175,16 +176,10 @@ def _read_text(path: Path) -> str:
 
 def _create_post(parsed: ParsedPost, slug: str) -> Post:
     post = Post(title=parsed.title, slug=slug, published_on=parsed.published_on)
-    _validated(post, parsed.title_line)
-    post.save()
+    _written(lambda: post_service.post_save(post=post), parsed.title_line)
     for position, (line, text) in enumerate(parsed.sections, start=1):
-        section = PostSection(post=post, position=position)
-        if text is None:
-            section.remove_at_authors_request()
-        else:
-            section.set_body(text)
-        _validated(section, line)
-        section.save()
+        section = PostSection(post=post, position=position, body=text or "", removed_at_authors_request=text is None)
+        _written(lambda section=section: post_service.section_save(section=section, editor=None), line)
     return post
 
 
@@ -195,9 +190,10 @@ def _create_comment(post: Post, parsed: ParsedComment, parent: Comment | None) -
         raise SeedImportError(parsed.line, "; ".join(error.messages)) from error
 
 
-def _validated(instance, line: int) -> None:
+def _written(write, line: int):
+    """Run one write through its service; a refusal names the file's line."""
     try:
-        instance.full_clean()
+        return write()
     except ValidationError as error:
         raise SeedImportError(line, "; ".join(error.messages)) from error
 

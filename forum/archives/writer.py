@@ -452,8 +452,7 @@ def _create_post(record: ImportedPost, summary: ImportSummary) -> Post:
         comment_policy=record.comment_policy,
         editor=User.objects.filter(handle__iexact=record.editor_handle).first() if record.editor_handle else None,
     )
-    post.full_clean()
-    post.save()
+    post_service.post_save(post=post)
     for position, imported in enumerate(record.sections, start=1):
         section = PostSection(
             post=post,

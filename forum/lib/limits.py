@@ -12,6 +12,28 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+MINUTE, HOUR = 60, 60 * 60
+# Every limit the site counts, in one place: scope -> (the setting that says how many, the window).
+# The numbers live in settings (forum/settings.py, some from the environment); the windows here.
+LIMITS = {
+    "comments-ip": ("FORUM_COMMENTS_PER_IP", 10 * MINUTE),
+    "comments-poster": ("FORUM_COMMENTS_PER_POSTER", 10 * MINUTE),
+    "login-account": ("FORUM_LOGIN_FAILURES_PER_ACCOUNT", 15 * MINUTE),
+    "login-ip": ("FORUM_LOGIN_FAILURES_PER_IP", 15 * MINUTE),
+    "removal-key-ip": ("FORUM_REMOVAL_KEY_FAILURES_PER_IP", 15 * MINUTE),
+    "signup-ip": ("FORUM_SIGNUPS_PER_IP", HOUR),
+    "password-reset-ip": ("FORUM_PASSWORD_RESETS_PER_IP", HOUR),
+    "report-ip": ("FORUM_REPORTS_PER_IP", HOUR),
+    "removal-request-ip": ("FORUM_REMOVAL_REQUESTS_PER_IP", HOUR),
+    "submission-ip": ("FORUM_SUBMISSIONS_PER_IP", HOUR),
+}
+
+
+def limit(scope: str) -> "Throttle":
+    """The throttle for one of LIMITS, with the number its setting holds now."""
+    setting, window_seconds = LIMITS[scope]
+    return Throttle(scope, getattr(settings, setting), window_seconds)
+
 
 @dataclass(frozen=True)
 class Throttle:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.lib.paging import Plan, plan_pages
+from forum.lib.people import can_moderate
 from forum.lib.sanitiser import plain_text, post_html_to_html, text_to_html
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
 
@@ -208,7 +209,7 @@ class Post(models.Model):
 
     def can_have_policy_set_by(self, user) -> bool:
         """Moderators on every post; an editor on the posts they published."""
-        if user.has_perm("moderation.moderate_comments"):
+        if can_moderate(user):
             return True
         return user.is_authenticated and self.editor_id == user.pk and user.has_perm("forum.change_post")
 

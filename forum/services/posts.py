@@ -10,6 +10,34 @@ from moderation.models import ModerationLogEntry
 from moderation.services.log import log_action
 
 
+def post_save(*, post: Post) -> Post:
+    """Write a post's own fields (title, address, date, kind, byline), validated; readers' cached pages of it go stale."""
+    with transaction.atomic():
+        existed = post.pk is not None
+        post.full_clean()
+        post.save()
+        if existed:
+            changes.posts_changed(Post.objects.filter(pk=post.pk))
+    return post
+
+
+def label_save(*, label: Label) -> Label:
+    """Write a label: the posts filed under it show its name, so their cached pages go stale."""
+    with transaction.atomic():
+        label.full_clean()
+        label.save()
+        changes.posts_changed(label.posts.all())
+    return label
+
+
+def label_delete(*, label: Label) -> None:
+    """Delete a label; the posts that showed it lose it, and their cached pages go stale."""
+    with transaction.atomic():
+        posts = list(label.posts.values_list("pk", flat=True))
+        label.delete()
+        changes.posts_changed(Post.objects.filter(pk__in=posts))
+
+
 def section_save(*, section: PostSection, editor) -> PostSection:
     """An editor writes a new section of a post or rewrites one; a rewrite goes on the moderation log.
 

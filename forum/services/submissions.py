@@ -5,8 +5,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from forum.lib.people import member_or_none
 from forum.models import Post, PostSection, Submission
-from forum.services.posts import free_slug
+from forum.services.posts import free_slug, post_save, section_save
 
 
 def submission_create(*, title: str, text: str, credit: str, credit_name: str = "", sender=None) -> Submission:
@@ -16,7 +17,7 @@ def submission_create(*, title: str, text: str, credit: str, credit_name: str = 
         text=text.strip("\n"),
         credit=credit,
         credit_name=credit_name.strip() if credit == Submission.Credit.NAME else "",
-        sender=sender if sender is not None and sender.is_authenticated else None,
+        sender=member_or_none(sender),
     )
     submission.full_clean()
     submission.save()
@@ -38,13 +39,12 @@ def submission_publish(
         if post is None:
             post = Post(title=(new_post_title or current.title).strip(), editor=editor)
             post.slug = free_slug(post.title)
-            post.full_clean()
-            post.save()
+            post_save(post=post)
         last = post.sections.aggregate(last=Max("position"))["last"] or 0
-        section = PostSection(post=post, position=last + 1, heading=current.title, credit=current.credit_label)
-        section.set_body(current.text)
-        section.full_clean()
-        section.save()
+        section = PostSection(
+            post=post, position=last + 1, heading=current.title, credit=current.credit_label, body=current.text
+        )
+        section_save(section=section, editor=editor)
         current.state = Submission.State.PUBLISHED
         current.section = section
         current.decided_by = editor

@@ -3,6 +3,7 @@
 from typing import NamedTuple
 
 from forum.lib import cookies, keys
+from forum.lib.people import can_moderate
 
 ROW_FIELDS = (
     "pk", "level", "lft", "rght", "state", "fragment", "fragment_version",
@@ -34,7 +35,7 @@ class Reader:
         # Read once: request.user is lazy, and every comment asks whether it is theirs.
         self.user_id = request.user.pk if request.user.is_authenticated else None
         self.keys = cookies.removal_keys_from(request)
-        self.is_moderator = request.user.has_perm("moderation.moderate_comments")
+        self.is_moderator = can_moderate(request.user)
         self.just_posted = cookies.just_posted_from(request)
         self.seen = cookies.seen_from(request)
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forum.lib.people import member_or_none
 from forum.models import Comment
 from forum.services import notifications
 from forum.threads import changes, fragments
@@ -74,7 +75,7 @@ def erase_comments(
             entries = [
                 ModerationLogEntry(
                     action=action,
-                    moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+                    moderator=member_or_none(moderator),
                     comment_id=pk,
                     reason=reason.strip(),
                     private_note=note.strip(),
@@ -94,7 +95,7 @@ def resolve_open_reports(*, comment_ids: list[int], moderator=None) -> int:
         .filter(comment_id__in=comment_ids)
         .update(
             resolved_at=timezone.now(),
-            resolved_by=moderator if moderator is not None and moderator.is_authenticated else None,
+            resolved_by=member_or_none(moderator),
         )
     )
 

@@ -1,5 +1,6 @@
 """The moderation log's one writer: every decision appends its row inside the decision's transaction."""
 
+from forum.lib.people import member_or_none
 from forum.models import Comment, Post, PostSection
 from moderation.models import Ban, ModerationLogEntry
 
@@ -19,7 +20,7 @@ def log_action(
     """Append one entry to the moderation log; call it inside the action's transaction."""
     entry = ModerationLogEntry(
         action=action,
-        moderator=moderator if moderator is not None and moderator.is_authenticated else None,
+        moderator=member_or_none(moderator),
         comment=comment,
         section=section,
         post=post,

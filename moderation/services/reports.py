@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from forum.lib.people import member_or_none
 from forum.models import Comment
 from forum.threads import changes, fragments
 from moderation.models import Report
@@ -24,7 +25,7 @@ def report_create(
         comment=comment,
         reason=reason,
         details=details.strip(),
-        reporter=reporter if reporter is not None and reporter.is_authenticated else None,
+        reporter=member_or_none(reporter),
         reporter_key=reporter_key,
         origin_key=origin_key or reporter_key,
     )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forum.lib.people import member_or_none
 from forum.models import REMOVED_AT_AUTHORS_REQUEST_TEXT, Comment, Post, PostSection, Submission
 from forum.threads import changes
 from moderation.models import RemovalRequest
@@ -30,7 +31,7 @@ def removal_request_create(
         section=section,
         reason=reason.strip(),
         contact=contact.strip(),
-        requested_by=requested_by if requested_by and requested_by.is_authenticated else None,
+        requested_by=member_or_none(requested_by),
     )
     request.full_clean()
     request.save()

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.lib import cookies, keys
 from forum.lib.inputs import page_number
-from forum.lib.limits import Throttle, client_ip
+from forum.lib.limits import Throttle, client_ip, limit
 from forum.models import Comment, Label, Post
 from forum.services import comments as comment_service
 from forum.services import notifications
@@ -195,7 +195,7 @@ def _comment_form(request) -> CommentForm:
 
 
 def _removal_key_throttle() -> Throttle:
-    return Throttle("removal-key-ip", settings.FORUM_REMOVAL_KEY_FAILURES_PER_IP, 15 * 60)
+    return limit("removal-key-ip")
 
 
 def _render_post(request, post, form=None, status=200):

@@ -1,13 +1,12 @@
 """Pieces readers send to the editors, and the editors' inbox where they are published or declined."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from forum.lib.limits import Throttle, client_ip
+from forum.lib.limits import client_ip, limit
 from forum.models import Submission
 from forum.services import submissions as submission_service
 from forum.web.forms import PublishSubmissionForm, SubmissionForm
@@ -20,7 +19,7 @@ def submission_create(request):
     """Anyone: send the editors a piece for publication, credited by handle, a name, or anonymously."""
     form = SubmissionForm(request.POST if request.method == "POST" else None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if not Throttle("submission-ip", settings.FORUM_SUBMISSIONS_PER_IP, 60 * 60).attempt(client_ip(request)):
+        if not limit("submission-ip").attempt(client_ip(request)):
             form.add_error(None, "Too many pieces from here in the last hour. Keep your text and try again later.")
             return render(request, "forum/submission_form.html", {"form": form}, status=429)
         submission_service.submission_create(sender=request.user, **form.cleaned_data)
