@@ -1,7 +1,9 @@
-"""Reads about one member that span the site's models."""
+"""Reads about members that span the site's models: a member's data download, and whether a name is a member's."""
 
 from django.utils import timezone
 
+from accounts.models import User
+from accounts.names import name_refusal_reason, name_skeleton
 from forum.models import Comment
 
 # Bumped whenever a field of the download changes meaning or goes away.
@@ -108,3 +110,15 @@ def _removal_requests(user) -> list[dict]:
         }
         for request in user.removal_requests.order_by("created_at")
     ]
+
+
+def unregistered_name_refusal(name: str) -> str | None:
+    """Why someone without an account may not appear under this name (a comment's, a piece's credit), or None."""
+    if any(not character.isprintable() for character in name):
+        return "A name cannot contain control characters."
+    reason = name_refusal_reason(name)
+    if reason:
+        return reason
+    if User.objects.filter(handle_key=name_skeleton(name)).exists():
+        return f"“{name}” is a member’s handle, or looks like one. If it is yours, log in to use it."
+    return None

@@ -6,8 +6,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 
-from accounts.models import User
-from accounts.names import name_refusal_reason, name_skeleton
+from accounts.selectors import unregistered_name_refusal
 from forum.lib.keys import FORM_STAMP_MAX_AGE_SECONDS, FORM_STAMP_SALT, form_stamp
 from forum.models import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, SECTION_MAX_LENGTH, Post, Submission
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
@@ -26,18 +25,6 @@ class CommentTextForm(forms.Form):
         "The HTML tags b, i, em, strong, a and blockquote work as on Blogger.",
         error_messages={"required": "Write something before posting."},
     )
-
-
-def unregistered_name_refusal(name: str) -> str | None:
-    """Why someone without an account may not appear under this name (a comment's, a piece's credit), or None."""
-    if any(not character.isprintable() for character in name):
-        return "A name cannot contain control characters."
-    reason = name_refusal_reason(name)
-    if reason:
-        return reason
-    if User.objects.filter(handle_key=name_skeleton(name)).exists():
-        return f"“{name}” is a member’s handle, or looks like one. If it is yours, log in to use it."
-    return None
 
 
 def _spent_stamp_key(stamp: str) -> str:

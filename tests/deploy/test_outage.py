@@ -44,7 +44,7 @@ def test_a_page_read_while_the_database_is_down_is_a_503_without_a_form(browser,
     def database_gone(*args, **kwargs):
         raise OperationalError("could not connect to server")
 
-    monkeypatch.setattr(views, "_render_post", database_gone)
+    monkeypatch.setattr(views, "render_post", database_gone)
     response = browser.get(f"/posts/{post.slug}/")
     assert response.status_code == 503
     html = response.content.decode()
@@ -59,7 +59,7 @@ def test_other_errors_keep_the_plain_500_page(browser, monkeypatch):
     def bug(*args, **kwargs):
         raise ZeroDivisionError
 
-    monkeypatch.setattr(views, "_render_post", bug)
+    monkeypatch.setattr(views, "render_post", bug)
     response = browser.get(f"/posts/{post.slug}/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
