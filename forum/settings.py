@@ -191,12 +191,17 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 # Throttles, rate limits and thread pages live in the cache. The default is per
 # process; several server processes must share one: REDIS_URL (or another backend).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Raise when what the cache holds changes shape or module: cached pages and page plans are pickled
+# under their classes' module paths, so a release that moves them must never read the last one's.
+# 2: the house reorganisation (forum.pagecache -> forum.threads.pagecache, forum.paging -> forum.lib.paging).
+CACHE_VERSION = 2
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "forum",
+            "VERSION": CACHE_VERSION,
             # A Redis that stops answering costs a request two seconds, not a hung worker.
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
@@ -206,6 +211,7 @@ else:
         "default": {
             "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
             "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "forum"),
+            "VERSION": CACHE_VERSION,
         }
     }
 # Behind a reverse proxy REMOTE_ADDR is the proxy: name the header it sets instead
