@@ -20,7 +20,7 @@ class PostSectionForm(forms.ModelForm):
     Its position is the form's own field, not the model's: a new part may leave it empty (it goes after
     the others, as two parts added with "Add another" both would otherwise read 0), and parts may swap
     places, which the one-position-each constraint checked part by part would refuse. The formset checks
-    the positions together; forum.services.sections_save writes them."""
+    the positions together; forum.services.posts.sections_save writes them."""
 
     position = forms.IntegerField(
         min_value=0,

@@ -94,7 +94,7 @@ class Comment(MPTTModel):
     # States readers never see, not even as a tombstone; replies below them are hidden too.
     UNLISTED_STATES = frozenset({State.PENDING, State.REJECTED, State.PURGED})
     EDITABLE_STATES = frozenset({State.PUBLISHED, State.PENDING})
-    # Where the words were, when no decision in the moderation log says more (forum.threads.fragments.tombstone).
+    # Where the words were, when no decision in the moderation log says more (forum.threads.markup.tombstone_text).
     TOMBSTONES = {
         State.HIDDEN: "This comment has been hidden by a moderator.",
         State.REMOVED_BY_AUTHOR: "This comment has been removed by the author.",

@@ -162,10 +162,11 @@ class Post(models.Model):
             cache.set(key, plan, PLAN_CACHE_SECONDS)
         return plan
 
-    def replan(self, *, thread_version: int) -> Plan:
-        """The thread just changed (in this transaction): its pages oldest first, kept for its first reader."""
+    def replan(self) -> Plan:
+        """The thread just changed (in this transaction, which read this post's new thread_version): its pages
+        oldest first, kept for its first reader."""
         plan = self._planned(newest_first=False)
-        key = self._plan_key(thread_version, False)
+        key = self._plan_key(self.thread_version, False)
         transaction.on_commit(lambda: cache.set(key, plan, PLAN_CACHE_SECONDS))
         return plan
 

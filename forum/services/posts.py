@@ -44,7 +44,7 @@ def section_save(*, section: PostSection, editor) -> PostSection:
     A new section may be written already removed, as the placeholder an old
     post had. Refuses (ValidationError) to bring back a section removed at
     its author's request, or to remove one here: that erasure is
-    moderation.services.section_remove_at_authors_request.
+    moderation.services.requests.section_remove_at_authors_request.
     """
     with transaction.atomic():
         before = PostSection.objects.select_for_update().filter(pk=section.pk).first() if section.pk else None
@@ -76,7 +76,8 @@ def sections_save(*, post: Post, sections: list[PostSection], editor) -> list[Po
     position at any moment. Refuses (ValidationError) two parts at one position.
     """
     with transaction.atomic():
-        Post.objects.select_for_update().filter(pk=post.pk).exists()  # one editor's page at a time per post
+        # One editor's page at a time per post: the positions read below stay theirs until commit.
+        list(Post.objects.select_for_update().filter(pk=post.pk).values_list("pk"))
         saved_ids = {section.pk for section in sections if section.pk is not None}
         stored = dict(PostSection.objects.filter(post=post).values_list("pk", "position"))
         kept = [position for pk, position in stored.items() if pk not in saved_ids]

@@ -35,8 +35,7 @@ def thread_changed(post_ids: Iterable[int]) -> None:
             comment_count=shown_count(post_id),
             latest_comment_at=Subquery(latest_comment_time_query(post_id)),
         )
-        plan = Post(pk=post_id).replan(thread_version=post.values_list("thread_version", flat=True).get())
-        post.update(page_count=plan.page_count)
+        post.update(page_count=post.only("pk", "thread_version").get().replan().page_count)
 
 
 def shown_count(post_id: int) -> int:

@@ -12,7 +12,7 @@ from forum.threads import fragments, markup
 
 
 class Command(BaseCommand):
-    help = "Rebuild comment fragments written by an older release (forum.threads.fragments.FRAGMENT_VERSION)."
+    help = "Rebuild comment fragments written by an older release (forum.threads.markup.FRAGMENT_VERSION)."
 
     def handle(self, *args, **options):
         stale = Comment.objects.exclude(fragment_version=markup.FRAGMENT_VERSION).order_by("pk")
