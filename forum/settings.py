@@ -281,6 +281,17 @@ FORUM_COMMENTS_PER_POSTER = int(os.environ.get("FORUM_COMMENTS_PER_POSTER", "8")
 FORUM_MIN_FORM_SECONDS = int(os.environ.get("FORUM_MIN_FORM_SECONDS", "3"))
 # Comments' IP addresses are dropped after this many days by `manage.py purge_ip_addresses`.
 FORUM_IP_RETENTION_DAYS = int(os.environ.get("FORUM_IP_RETENTION_DAYS", "30"))
+# The keyed hash of each anonymous poster's browser (moderators' commenter pages) is dropped with the
+# addresses, after this many days (default: FORUM_IP_RETENTION_DAYS).
+FORUM_IDENTITY_RETENTION_DAYS = int(os.environ.get("FORUM_IDENTITY_RETENTION_DAYS", str(FORUM_IP_RETENTION_DAYS)))
+# Watched words: at most this many entries, so every post reads a bounded list.
+FORUM_WATCHED_WORDS_MAX = int(os.environ.get("FORUM_WATCHED_WORDS_MAX", "500"))
+# Heated conversations cool themselves: in a sub-thread with an open report, or FORUM_HEATED_REPLIES
+# comments within FORUM_HEATED_WINDOW_MINUTES, a reply waits until the comment it answers is
+# FORUM_HEATED_WAIT_SECONDS old (0 turns this off). Moderators never wait.
+FORUM_HEATED_WAIT_SECONDS = int(os.environ.get("FORUM_HEATED_WAIT_SECONDS", "120"))
+FORUM_HEATED_REPLIES = int(os.environ.get("FORUM_HEATED_REPLIES", "8"))
+FORUM_HEATED_WINDOW_MINUTES = int(os.environ.get("FORUM_HEATED_WINDOW_MINUTES", "15"))
 FORUM_QUEUE_PAGE_SIZE = 50
 # Long threads: top-level comments (with all their replies) per page, and how
 # deep replies nest before "continue this thread" opens a page of their own.

@@ -1,4 +1,4 @@
-"""Keeping floods and banned posters out before anything reaches the thread or the queue.
+"""Keeping floods, banned and sanctioned posters out before anything reaches the thread or the queue.
 
 Counts live in Django's cache (forum.lib.limits), so they hold across server
 processes only when those share the cache: Redis or Memcached in production.
@@ -7,24 +7,20 @@ processes only when those share the cache: Redis or Memcached in production.
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils.crypto import salted_hmac
 
 from accounts.names import name_skeleton
 from forum.lib.dates import date_and_time
 from forum.lib.limits import LIMITS, Throttle, limit
-from forum.lib.people import can_moderate
-from moderation.models import Ban
+from moderation.identity import Identity, address_hash
+from moderation.models import Ban, PersonLink, Sanction
 
 
 @dataclass(frozen=True)
 class Refusal:
     message: str
     status: int
-
-
-def address_hash(address: str) -> str:
-    """A keyed hash of an IP address: bans match on it without the address being stored."""
-    return salted_hmac("forum.moderation.address", address, algorithm="sha256").hexdigest()
+    # Set when the poster must first read a moderator's warning and tick "I have read this".
+    warning: Sanction | None = None
 
 
 def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
@@ -40,18 +36,18 @@ def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
     return Ban.objects.active().filter(subjects).first()
 
 
-def posting_refusal(*, user, author_name: str, address: str, device: str) -> Refusal | None:
-    """Why this poster may not post now (a ban, or too many comments lately), or None.
-
-    `user` is whoever is logged in (AnonymousUser if nobody), whatever name they post under. Rate
-    limits apply to posts from the web, which carry an address; a post that is
-    allowed is counted here, a refused one never.
-    """
-    if can_moderate(user):
-        return None
+def ban_refusal(*, user, author_name: str, address: str) -> Refusal | None:
+    """A ban on whoever is logged in (AnonymousUser if nobody), the typed name or the address."""
     ban = active_ban_for(user=user, author_name=author_name, address=address)
-    if ban:
-        return Refusal(_ban_message(ban), 403)
+    return Refusal(_ban_message(ban), 403) if ban else None
+
+
+def rate_limit_refusal(*, user, address: str, device: str) -> Refusal | None:
+    """Too many comments lately from this address or poster, or None.
+
+    Only posts from the web (with an address) are counted; a post that is
+    allowed is counted here, so call this last, once nothing else refuses it.
+    """
     if not address:
         return None
     limits = [(_comments_per_ip(), address)]
@@ -71,6 +67,55 @@ def posting_refusal(*, user, author_name: str, address: str, device: str) -> Ref
             )
         counted.append((throttle, subject))
     return None
+
+
+@dataclass(frozen=True)
+class Standing:
+    """The sanctions in force on someone posting now (moderation.models.people)."""
+
+    sanctions: tuple[Sanction, ...] = ()
+
+    def _of_kind(self, kind: str) -> list[Sanction]:
+        return [sanction for sanction in self.sanctions if sanction.kind == kind]
+
+    @property
+    def hold(self) -> Sanction | None:
+        return next(iter(self._of_kind(Sanction.Kind.HOLD)), None)
+
+    def refusal(self, *, acknowledged_warning: int | None) -> Refusal | None:
+        """A suspension refuses; an unread warning refuses until the form comes back with it ticked."""
+        suspensions = self._of_kind(Sanction.Kind.SUSPENSION)
+        if suspensions:
+            return Refusal(_suspension_message(suspensions), 403)
+        for warning in sorted(self._of_kind(Sanction.Kind.WARNING), key=lambda sanction: sanction.pk):
+            if warning.pk != acknowledged_warning:
+                return Refusal(
+                    "A moderator has sent you a warning. Read it below, tick “I have read this”, and post again; "
+                    "your text is kept below.",
+                    409,
+                    warning=warning,
+                )
+        return None
+
+    def acknowledged(self, acknowledged_warning: int | None) -> Sanction | None:
+        return next((s for s in self._of_kind(Sanction.Kind.WARNING) if s.pk == acknowledged_warning), None)
+
+
+def standing_of(identity: Identity) -> Standing:
+    """Every sanction in force on any of the person's links, in one query."""
+    if identity.is_empty:
+        return Standing()
+    linked = PersonLink.objects.filter(identity.person_links(), sanction__isnull=False).values("sanction_id")
+    return Standing(tuple(Sanction.objects.active().filter(pk__in=linked)))
+
+
+def _suspension_message(suspensions: list[Sanction]) -> str:
+    ends = [sanction.ends_at for sanction in suspensions]
+    until = "until a moderator lifts it" if None in ends else f"until {date_and_time(max(ends))}"
+    reasons = " ".join(f"The moderators' reason: {sanction.reason}" for sanction in suspensions if sanction.reason)
+    return f"You cannot post here {until}: a moderator has suspended you. {reasons} Your text is kept below.".replace(
+        "  ", " "
+    )
 
 
 def _ban_message(ban: Ban) -> str:

@@ -1,6 +1,9 @@
-from django import forms
+from datetime import timedelta
 
-from forum.models import CommentPolicy
+from django import forms
+from django.utils import timezone
+
+from forum.models import COMMENT_MAX_LENGTH, CommentPolicy
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
 from moderation.models import (
     CONTACT_MAX_LENGTH,
@@ -10,7 +13,11 @@ from moderation.models import (
     REPORT_DETAILS_MAX_LENGTH,
     Ban,
     Report,
+    Sanction,
+    WatchedWord,
 )
+from moderation.models.words import WATCHED_PHRASE_MAX_LENGTH
+from moderation.screening import phrase_refusal
 
 
 class RemovalRequestForm(forms.Form):
@@ -73,8 +80,13 @@ class BanForm(DecisionForm):
 
     kind = forms.ChoiceField(label="Ban", widget=forms.RadioSelect)
     days = forms.ChoiceField(label="For", choices=DURATIONS, initial="7", required=False)
+    hide_all = forms.BooleanField(
+        label="Also hide every published comment of this person",
+        required=False,
+        help_text="One decision: each comment is hidden and logged, with the reason above.",
+    )
 
-    field_order = ["kind", "days", "reason", "note"]
+    field_order = ["kind", "days", "hide_all", "reason", "note"]
 
     def __init__(self, *args, comment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,3 +121,94 @@ class PostPolicyForm(DecisionForm):
         self.fields["policy"].choices = [("", f"The site's default: {CommentPolicy(site_default).label}")] + list(
             CommentPolicy.choices
         )
+
+
+class PersonNoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note for moderators (private)",
+        max_length=LOG_NOTE_MAX_LENGTH,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Only moderators ever see notes: never on public pages, feeds, search or the public log.",
+        error_messages={"required": "Write the note before saving it."},
+    )
+
+
+class SanctionForm(forms.Form):
+    """A warning, a hold or a suspension, and for how long."""
+
+    DURATIONS = [
+        ("1", "1 hour"),
+        ("24", "1 day"),
+        ("168", "7 days"),
+        ("date", "Until a date…"),
+        ("", "Until lifted (a warning: until read)"),
+    ]
+
+    kind = forms.ChoiceField(label="Sanction", choices=Sanction.Kind.choices, widget=forms.RadioSelect)
+    duration = forms.ChoiceField(label="For", choices=DURATIONS, initial="24", required=False)
+    until = forms.DateTimeField(
+        label="Until (date and time)",
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Only with “Until a date…”.",
+    )
+    reason = forms.CharField(
+        label="Reason (shown to the commenter, never on public pages)",
+        max_length=LOG_REASON_MAX_LENGTH,
+        validators=[refuse_control_characters_in_line],
+        error_messages={"required": "Give the reason: the commenter reads it."},
+    )
+    note = forms.CharField(
+        label="Note for moderators (private)",
+        required=False,
+        max_length=LOG_NOTE_MAX_LENGTH,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        duration, until = cleaned.get("duration"), cleaned.get("until")
+        if duration == "date" and not until:
+            self.add_error("until", "Choose the date and time the sanction ends.")
+        elif duration == "date" and until <= timezone.now():
+            self.add_error("until", "That time is already past: choose a later one.")
+        if cleaned.get("kind") == Sanction.Kind.SUSPENSION and duration == "":
+            self.add_error("duration", "A suspension ends: choose 1 hour, 1 day, 7 days or a date (or ban instead).")
+        return cleaned
+
+    @property
+    def ends_at(self):
+        duration = self.cleaned_data["duration"]
+        if duration == "date":
+            return self.cleaned_data["until"]
+        return timezone.now() + timedelta(hours=int(duration)) if duration else None
+
+
+class WatchedWordForm(forms.Form):
+    phrase = forms.CharField(
+        label="Word or phrase",
+        max_length=WATCHED_PHRASE_MAX_LENGTH,
+        help_text="Plain words: matched as whole words, with case and look-alike letters folded "
+        "(“spam” also catches “SPAM” and “sp4m”). No wildcards or regular expressions.",
+        error_messages={"required": "Type a word or a phrase to watch for."},
+    )
+    action = forms.ChoiceField(label="When a comment contains it", choices=WatchedWord.Action.choices)
+
+    def clean_phrase(self) -> str:
+        phrase = self.cleaned_data["phrase"].strip()
+        refusal = phrase_refusal(phrase)
+        if refusal:
+            raise forms.ValidationError(refusal)
+        return phrase
+
+
+class WatchedWordTestForm(forms.Form):
+    sample = forms.CharField(
+        label="Test a text",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shows what the list would do to a comment with these words; nothing is posted or kept.",
+        error_messages={"required": "Type a sample text to test."},
+    )

@@ -8,7 +8,12 @@ from moderation.models import RemovalRequest, Report
 
 
 def held_comments() -> QuerySet:
-    return Comment.objects.pending().select_related("post", "author", "parent__author").oldest_first()
+    return (
+        Comment.objects.pending()
+        .select_related("post", "author", "parent__author")
+        .prefetch_related("screening_hits")
+        .oldest_first()
+    )
 
 
 def _reported() -> QuerySet:
@@ -29,7 +34,7 @@ def reported_comments() -> QuerySet:
             first_reported_at=Min("reports__created_at", filter=open_reports),
         )
         .select_related("post", "author", "parent__author")
-        .prefetch_related(Prefetch("reports", queryset=Report.objects.open(), to_attr="open_reports"))
+        .prefetch_related(Prefetch("reports", queryset=Report.objects.open(), to_attr="open_reports"), "screening_hits")
         .order_by("first_reported_at", "pk")
     )
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation.views import comments, policies, public, queue
+from moderation.views import comments, people, policies, public, queue, words
 
 app_name = "moderation"
 
@@ -10,6 +10,14 @@ urlpatterns = [
     path("comments/act/", comments.comment_act, name="comment_act"),
     path("comments/<int:pk>/", comments.comment, name="comment"),
     path("comments/<int:pk>/ban/", comments.comment_ban, name="comment_ban"),
+    path("comments/<int:pk>/commenter/", people.commenter, name="commenter"),
+    path("comments/<int:pk>/commenter/notes/", people.note_add, name="note_add"),
+    path("comments/<int:pk>/commenter/sanctions/", people.sanction_add, name="sanction_add"),
+    path("notes/<int:note_pk>/delete/", people.note_delete, name="note_delete"),
+    path("sanctions/<int:sanction_pk>/lift/", people.sanction_lift, name="sanction_lift"),
+    path("watched-words/", words.watched_words, name="watched_words"),
+    path("watched-words/test/", words.watched_words_test, name="watched_words_test"),
+    path("watched-words/<int:pk>/delete/", words.watched_word_delete, name="watched_word_delete"),
     path("bans/", comments.bans, name="bans"),
     path("bans/<int:pk>/lift/", comments.ban_lift, name="ban_lift"),
     path("posts/<slug:slug>/", policies.post_policy, name="post_policy"),

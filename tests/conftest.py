@@ -106,3 +106,9 @@ def hosts_named(settings):
 def no_form_fill_minimum(settings):
     # Tests post forms at machine speed; tests/moderation/test_defence.py turns the check back on.
     settings.FORUM_MIN_FORM_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def no_cooling_of_heated_threads(settings):
+    # Tests reply at machine speed; tests/moderation/test_people.py turns heated-thread cooling back on.
+    settings.FORUM_HEATED_WAIT_SECONDS = 0

@@ -84,3 +84,12 @@ def form_stamp(issued_at: float | None = None) -> str:
     """
     issued = issued_at if issued_at is not None else time.time()
     return signing.dumps({"at": issued, "once": secrets.token_urlsafe(9)}, salt=FORM_STAMP_SALT)
+
+
+def device_hash(device: str) -> str:
+    """A keyed hash of a browser's device cookie, stored on its comments for moderators only.
+
+    Unlike the per-thread tags it is the same on every post, so moderators can
+    see one browser's anonymous comments together; it never reaches a page readers see.
+    """
+    return salted_hmac("forum.identity.device", device, algorithm="sha256").hexdigest()

@@ -59,6 +59,7 @@ class CommentQuerySet(TreeQuerySet):
             text="",
             html="",
             author_name="",
+            author_name_key="",
             author_url="",
             anon_tag="",
             anon_fingerprint="",
@@ -134,6 +135,12 @@ class Comment(MPTTModel):
     # tells two people apart when their short tags collide.
     anon_tag = models.CharField(max_length=12, blank=True, editable=False)
     anon_fingerprint = models.CharField(max_length=32, blank=True, editable=False)
+    # For moderators only (moderation.identity): the typed name's skeleton, so look-alike spellings of one
+    # name are one person, and a keyed hash of the poster's device cookie, so one browser's anonymous
+    # comments in different threads are one person. The hash goes with the address, after
+    # FORUM_IDENTITY_RETENTION_DAYS; readers' per-thread tags stay unlinkable.
+    author_name_key = models.CharField(max_length=100, blank=True, editable=False)
+    device_hash = models.CharField(max_length=64, blank=True, editable=False)
     # A hash of the secret that lets an unregistered author edit or remove the comment.
     removal_key_hash = models.CharField(max_length=64, blank=True, editable=False)
     text = models.TextField(blank=True, validators=[MaxLengthValidator(COMMENT_MAX_LENGTH), refuse_control_characters])
@@ -176,6 +183,14 @@ class Comment(MPTTModel):
             models.Index(fields=["post", "tree_id", "lft"], name="forum_comment_thread"),
             models.Index(fields=["post", "posted_minute"], name="forum_comment_minute"),
             models.Index(fields=["post", "anon_tag"], name="forum_comment_anon_tag"),
+            # A commenter's page (moderation.people) finds one person's comments by any of these.
+            models.Index(
+                fields=["author_name_key"], condition=~models.Q(author_name_key=""), name="forum_comment_name_key"
+            ),
+            models.Index(fields=["device_hash"], condition=~models.Q(device_hash=""), name="forum_comment_device"),
+            models.Index(
+                fields=["ip_address"], condition=models.Q(ip_address__isnull=False), name="forum_comment_address"
+            ),
             # The moderation queue's count, on every moderator's page: the few held among the many.
             models.Index(fields=["state"], condition=models.Q(state="pending"), name="forum_comment_held"),
             # Where a thread's pages begin (forum.lib.paging) reads each conversation's size from its

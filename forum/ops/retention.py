@@ -1,4 +1,5 @@
-"""How long the forum keeps what it does not need: comments' IP addresses, expired sessions."""
+"""How long the forum keeps what it does not need: comments' IP addresses and browser hashes, notes on
+deleted accounts, expired sessions."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from forum.models import Comment
+from moderation.services import people
 
 
 def ip_addresses_purge(*, days: int | None = None) -> str:
@@ -14,7 +16,20 @@ def ip_addresses_purge(*, days: int | None = None) -> str:
     days = settings.FORUM_IP_RETENTION_DAYS if days is None else days
     cutoff = timezone.now() - timedelta(days=days)
     dropped = Comment.objects.filter(ip_address__isnull=False, created_at__lt=cutoff).update(ip_address=None)
-    return f"Dropped the IP addresses of {dropped} comment(s) posted before {cutoff:%Y-%m-%d %H:%M} UTC."
+    said = f"Dropped the IP addresses of {dropped} comment(s) posted before {cutoff:%Y-%m-%d %H:%M} UTC."
+    return f"{said} {_device_hashes_purge()} {_notes_purge()}"
+
+
+def _device_hashes_purge() -> str:
+    """Forget which browser posted comments older than FORUM_IDENTITY_RETENTION_DAYS."""
+    cutoff = timezone.now() - timedelta(days=settings.FORUM_IDENTITY_RETENTION_DAYS)
+    dropped = Comment.objects.filter(created_at__lt=cutoff).exclude(device_hash="").update(device_hash="")
+    return f"Dropped the browser hashes of {dropped} comment(s) posted before {cutoff:%Y-%m-%d %H:%M} UTC."
+
+
+def _notes_purge() -> str:
+    erased = people.notes_of_gone_people_erase()
+    return f"Erased {erased} moderators' note(s) on deleted accounts that no sanction in force needs."
 
 
 def expired_sessions_delete() -> str:

@@ -3,29 +3,33 @@
 from datetime import datetime
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from accounts.names import name_skeleton
 from forum.lib import keys, references
 from forum.lib.limits import storable_ip
 from forum.models import Comment, Post
 from forum.services import notifications
 from forum.threads import changes, fragments
-from moderation import defence
 from moderation.models import ModerationLogEntry
 from moderation.policy import rules_for
 from moderation.services.comments import erase_comments
+from moderation.services.screening import screen_edit, screen_post, screening_record
 
 
 class PostingRefused(ValidationError):
-    """A post turned down before it was written (closed, banned, too fast); `status` is the HTTP answer."""
+    """A post turned down before it was written (closed, banned, too fast); `status` is the HTTP answer.
 
-    def __init__(self, message: str, *, status: int):
+    `warning` is a moderator's warning the poster must read and tick before posting.
+    """
+
+    def __init__(self, message: str, *, status: int, warning=None):
         super().__init__(message)
         self.status = status
+        self.warning = warning
 
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
@@ -45,34 +49,54 @@ def comment_post(
     ip_address: str | None = None,
     poster=None,
     device: str = "",
+    acknowledged_warning: int | None = None,
 ) -> Comment:
-    """Post a reader's comment or reply, timed now: published (queueing reply emails), or held by the post's policy.
+    """Post a reader's comment or reply, timed now: published (queueing reply emails), or held.
 
     `author` posts under a handle; else `author_name` is a typed name, or both are empty for Anonymous, tagged
-    per thread from `anon_device`. Only the hash of `removal_key` is kept. Every entry point meets the same
-    checks: closed comments, bans on `poster` (default: the author), the name or the address, and for posts
-    from the web (with an `ip_address`) the rate limits. A refusal raises PostingRefused and is never counted.
-    """
+    per thread from `anon_device`. Only the hash of `removal_key` is kept. Every entry point meets the same checks
+    (closed comments, then moderation.services.screening, given the warning the poster ticked as read); a refusal
+    raises PostingRefused and is never counted."""
     rules = rules_for(post)
     if rules.is_closed:
         raise PostingRefused(rules.closed_message, status=403)
     comment = _new_comment(
         post=post, parent=parent, author=author, author_name=author_name, anon_device=anon_device, text=text
     )
-    comment.removal_key_hash = keys.hash_removal_key(removal_key) if removal_key else ""
-    comment.ip_address = storable_ip(ip_address) if ip_address else None
-    # Validate first, so bad input never reaches the database (PostgreSQL would
-    # raise DataError on a NUL byte; SQLite would silently store it) nor counts.
+    device = _keep_poster_keys(comment, removal_key=removal_key, ip_address=ip_address, device=device or anon_device)
+    # Validate first: bad input never reaches the database (PostgreSQL refuses NUL, SQLite stores it) nor counts.
     comment.full_clean()
-    _refuse_if_defended(comment, poster=poster or author, address=ip_address, device=device or anon_device)
+    found = screen_post(
+        comment=comment,
+        poster=poster or author,
+        address=ip_address or "",
+        device=device,
+        acknowledged_warning=acknowledged_warning,
+    )
+    if found.refusal:
+        raise PostingRefused(found.refusal.message, status=found.refusal.status, warning=found.refusal.warning)
+    _write_posted(comment, found=found, held=found.holds or rules.holds(author=author, has_links=comment.has_links))
+    return comment
+
+
+def _write_posted(comment: Comment, *, found, held: bool) -> None:
+    """One transaction: the comment in its tree, what the checks found, and its reply emails queued."""
     targets = _link_references(comment)
-    if rules.holds(author=author, has_links=comment.has_links):
+    if held:
         comment.state = Comment.State.PENDING
     with transaction.atomic():
         insert_comment(comment, refers_to=targets)
+        screening_record(comment=comment, found=found)
         if comment.state == Comment.State.PUBLISHED:
             notifications.comment_published(comment)
-    return comment
+
+
+def _keep_poster_keys(comment: Comment, *, removal_key: str, ip_address: str | None, device: str) -> str:
+    """What lets the author remove the comment and moderators know the poster again; returns the device."""
+    comment.removal_key_hash = keys.hash_removal_key(removal_key) if removal_key else ""
+    comment.ip_address = storable_ip(ip_address) if ip_address else None
+    comment.device_hash = keys.device_hash(device) if device else ""
+    return device
 
 
 def _new_comment(*, post: Post, parent, author, author_name: str, anon_device: str, text: str) -> Comment:
@@ -82,6 +106,7 @@ def _new_comment(*, post: Post, parent, author, author_name: str, anon_device: s
         parent=parent,
         author=author,
         author_name=author_name.strip(),
+        author_name_key=name_skeleton(author_name) if author_name.strip() else "",
         created_at=timezone.now(),
         state=Comment.State.PUBLISHED,
     )
@@ -90,15 +115,6 @@ def _new_comment(*, post: Post, parent, author, author_name: str, anon_device: s
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)
     comment.set_text(text)
     return comment
-
-
-def _refuse_if_defended(comment: Comment, *, poster, address: str | None, device: str) -> None:
-    """Bans on the poster, the typed name or the address, and the rate limits: PostingRefused if one applies."""
-    refusal = defence.posting_refusal(
-        user=poster or AnonymousUser(), author_name=comment.author_name, address=address or "", device=device
-    )
-    if refusal:
-        raise PostingRefused(refusal.message, status=refusal.status)
 
 
 def comment_edit(*, comment: Comment, text: str) -> Comment:
@@ -129,9 +145,15 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
         ):
             current.state = Comment.State.PENDING
         current.full_clean()
+        found = screen_edit(comment=current)
+        if found.refusal:
+            raise ValidationError({"text": found.refusal.message})
+        if found.holds and current.state == Comment.State.PUBLISHED:
+            current.state = Comment.State.PENDING
         shown_before = fragments.affected_by([current.pk])
         current.save(update_fields=["text", "html", "edited_at", "state"])
         current.refers_to.set(targets)
+        screening_record(comment=current, found=found)
         changes.refresh(shown_before | fragments.affected_by([current.pk]))
     return current
 

@@ -284,6 +284,7 @@ class _ModeratorExtras:
         self.reported = Counter(Report.objects.open().filter(comment__post=post).values_list("comment_id", flat=True))
         self.hidden: dict[int, str] = {}
         self.details_url = _url_for_each_pk("moderation:comment")
+        self.commenter_url = _url_for_each_pk("moderation:commenter")
         self.control_templates: dict[tuple[str, bool], str] = {}
 
     def prepare(self, rows: list[Row]) -> None:
@@ -317,7 +318,11 @@ class _ModeratorExtras:
                 for action, verb in actions_for_state(row.state, has_open_reports=reported)
             )
             details = self.details_url(0).replace("/0/", "/%(pk)s/")
-            template = f"<p class=mod>Moderate: {buttons}<a href={details}>Details, reasons, bans</a></p>"
+            commenter = self.commenter_url(0).replace("/0/", "/%(pk)s/")
+            template = (
+                f"<p class=mod>Moderate: {buttons}<a href={details}>Details, reasons, bans</a> "
+                f"<a class=commenter-link href={commenter}>Commenter</a></p>"
+            )
             self.control_templates[(row.state, reported)] = template
         return template % {"pk": row.pk}
 

@@ -150,10 +150,14 @@ class CommentForm(CommentTextForm):
     def fresh_stamp(self) -> str:
         return form_stamp()
 
-    def refuse(self, message: str, *, status: int) -> None:
+    # A moderator's warning to show above the form, with "I have read this" to tick before it posts.
+    warning = None
+
+    def refuse(self, message: str, *, status: int, warning=None) -> None:
         """Turn the post down with a message shown above the form; what was typed stays."""
         self.add_error(None, message)
         self.refusal_status = status
+        self.warning = warning
 
     @property
     def posts_as_member(self) -> bool:

@@ -8,14 +8,28 @@ from django.utils import timezone
 
 from accounts.names import name_skeleton
 from forum.models import Comment
-from moderation import defence
+from moderation.commenters import person_of
+from moderation.identity import address_hash
 from moderation.models import Ban
+from moderation.services.comments import comment_moderate
 from moderation.services.log import log_action
 from moderation.transitions import Action
 
 
-def ban_create(*, kind: str, comment: Comment, moderator, days: int | None, reason: str = "", note: str = "") -> Ban:
-    """Ban the account, the typed name or the address behind a comment, for `days` (None: until lifted)."""
+def ban_create(
+    *,
+    kind: str,
+    comment: Comment,
+    moderator,
+    days: int | None,
+    reason: str = "",
+    note: str = "",
+    hide_all: bool = False,
+) -> Ban:
+    """Ban the account, the typed name or the address behind a comment, for `days` (None: until lifted).
+
+    `hide_all` hides, in the same decision, every published comment of the person (moderation.commenters).
+    """
     ban = Ban(
         kind=kind,
         reason=reason.strip(),
@@ -27,13 +41,17 @@ def ban_create(*, kind: str, comment: Comment, moderator, days: int | None, reas
     elif kind == Ban.Kind.NAME and comment.author_name:
         ban.name_key, ban.name_shown = name_skeleton(comment.author_name), comment.author_name
     elif kind == Ban.Kind.ADDRESS and comment.ip_address:
-        ban.address_hash = defence.address_hash(comment.ip_address)
+        ban.address_hash = address_hash(comment.ip_address)
     else:
         raise ValidationError(f"This comment has no {Ban.Kind(kind).label.lower()} to ban.")
     ban.full_clean()
     with transaction.atomic():
         ban.save()
         log_action(action=Action.BAN, moderator=moderator, ban=ban, reason=reason, note=note, detail=_duration(days))
+        if hide_all:
+            theirs = Comment.objects.filter(person_of(comment).comments(), state=Comment.State.PUBLISHED)
+            for published in theirs.select_related("author"):
+                comment_moderate(comment=published, action=Action.HIDE, moderator=moderator, reason=reason)
     return ban
 
 

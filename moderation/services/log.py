@@ -2,7 +2,7 @@
 
 from forum.lib.people import member_or_none
 from forum.models import Comment, Post, PostSection
-from moderation.models import Ban, ModerationLogEntry
+from moderation.models import Ban, ModerationLogEntry, PersonNote, Sanction
 
 
 def log_action(
@@ -13,6 +13,8 @@ def log_action(
     section: PostSection | None = None,
     post: Post | None = None,
     ban: Ban | None = None,
+    sanction: Sanction | None = None,
+    note_about: PersonNote | None = None,
     reason: str = "",
     note: str = "",
     detail: str = "",
@@ -25,6 +27,8 @@ def log_action(
         section=section,
         post=post,
         ban=ban,
+        sanction=sanction,
+        note=note_about,
         reason=reason.strip(),
         private_note=note.strip(),
         detail=detail,

@@ -39,7 +39,10 @@ def report_create(
                 report.save()
         except IntegrityError:
             raise ValidationError("You have already reported this comment. The moderators have it.") from None
-        people = Report.objects.open().filter(comment=current).values("origin_key").distinct().count()
+        # Flags from watched words (origin_key empty) are nobody: only people count.
+        people = (
+            Report.objects.open().filter(comment=current).exclude(origin_key="").values("origin_key").distinct().count()
+        )
         if current.state == State.PUBLISHED and people >= settings.FORUM_REPORTS_TO_HIDE:
             Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
             log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports from {people} people")

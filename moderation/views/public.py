@@ -42,7 +42,7 @@ def log_entry(request, pk):
 def _log_entries(is_moderator: bool):
     """The log entries this reader may see: moderators all of them, everyone else the public ones."""
     entries = ModerationLogEntry.objects.select_related(
-        "moderator", "comment__post", "comment__author", "section__post", "post", "ban__user"
+        "moderator", "comment__post", "comment__author", "section__post", "post", "ban__user", "sanction", "note"
     )
     return entries if is_moderator else entries.public()
 

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.lib.inputs import parse_ids
 from moderation import transitions
+from moderation.commenters import beside_queue_items
 from moderation.forms import DecisionForm
 from moderation.selectors import held_comments, open_removal_requests, reported_comments, waiting_counts
 from moderation.services import queue as queue_service
@@ -51,8 +52,10 @@ def queue(request):
     """Moderators: what waits for a decision, oldest first, one tab at a time."""
     tab = request.GET.get("tab") if request.GET.get("tab") in QUEUE_TABS else "held"
     items = list(QUEUE_TABS[tab][1]()[: settings.FORUM_QUEUE_PAGE_SIZE])
+    beside = beside_queue_items(items) if tab != "requests" else {}
     for item in items:
         item.moderation_actions = keyed(_queue_actions(tab, item))
+        item.beside = beside.get(item.pk)
     context = {
         "tab": tab,
         "tabs": QUEUE_TABS,

@@ -6,8 +6,11 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.models import Comment
-from moderation.models import Ban, ModerationLogEntry
+from moderation.identity import identity_of_comment
+from moderation.models import Ban, ModerationLogEntry, PersonNote, Sanction, WatchedWord
 from moderation.services.bans import ban_create
+from moderation.services.people import note_add, sanction_impose
+from moderation.services.words import watched_word_add
 from tests.factories import make_comment, make_editor, make_member, make_moderator, make_post
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +26,23 @@ def world():
     Comment.objects.filter(pk=held.pk).update(state=Comment.State.PENDING)
     moderator = make_moderator("Vitalstatistix")
     ban = ban_create(kind=Ban.Kind.NAME, comment=published, moderator=moderator, days=7)
-    return {"post": post, "published": published, "held": held, "ban": ban, "editor": editor, "moderator": moderator}
+    person = identity_of_comment(published)
+    note = note_add(identity=person, text="Seen before", moderator=moderator, subject_label="Obelix")
+    sanction = sanction_impose(
+        identity=person, kind="hold", reason="Check first", ends_at=None, moderator=moderator, subject_label="Obelix"
+    )
+    word = watched_word_add(phrase="menhir dealer", action="hold", moderator=moderator)
+    return {
+        "post": post,
+        "published": published,
+        "held": held,
+        "ban": ban,
+        "editor": editor,
+        "moderator": moderator,
+        "note": note,
+        "sanction": sanction,
+        "word": word,
+    }
 
 
 def moderation_requests(world):
@@ -42,6 +61,19 @@ def moderation_requests(world):
         ("post", reverse("moderation:ban_lift", args=[world["ban"].pk]), {}),
         ("get", reverse("moderation:post_policy", args=[post.slug]), {}),
         ("post", reverse("moderation:post_policy", args=[post.slug]), {"policy": "closed"}),
+        ("get", reverse("moderation:commenter", args=[published.pk]), {}),
+        ("post", reverse("moderation:note_add", args=[published.pk]), {"text": "Another note"}),
+        ("post", reverse("moderation:note_delete", args=[world["note"].pk]), {}),
+        (
+            "post",
+            reverse("moderation:sanction_add", args=[published.pk]),
+            {"kind": "warning", "duration": "", "reason": "Mind your menhirs"},
+        ),
+        ("post", reverse("moderation:sanction_lift", args=[world["sanction"].pk]), {}),
+        ("get", reverse("moderation:watched_words"), {}),
+        ("post", reverse("moderation:watched_words"), {"phrase": "boar", "action": "flag"}),
+        ("post", reverse("moderation:watched_words_test"), {"sample": "A menhir dealer"}),
+        ("post", reverse("moderation:watched_word_delete", args=[world["word"].pk]), {}),
     ]
 
 
@@ -65,6 +97,8 @@ def test_readers_commenters_and_other_editors_are_refused_everywhere_and_change_
     assert Comment.objects.get(pk=world["held"].pk).state == Comment.State.PENDING
     assert Comment.objects.get(pk=world["published"].pk).state == Comment.State.PUBLISHED
     assert Ban.objects.active().count() == 1
+    assert PersonNote.objects.kept().count() == 1 and Sanction.objects.active().count() == 1
+    assert list(WatchedWord.objects.values_list("phrase", flat=True)) == ["menhir dealer"]
 
 
 def test_moderators_reach_every_page_and_action(world):
@@ -75,6 +109,9 @@ def test_moderators_reach_every_page_and_action(world):
     assert Comment.objects.get(pk=world["held"].pk).state == Comment.State.PUBLISHED
     assert Comment.objects.get(pk=world["published"].pk).state == Comment.State.HIDDEN
     assert not Ban.objects.filter(pk=world["ban"].pk).active().exists()
+    assert list(PersonNote.objects.kept().values_list("text", flat=True)) == ["Another note"]
+    assert list(Sanction.objects.active().values_list("kind", flat=True)) == ["warning"]
+    assert list(WatchedWord.objects.values_list("phrase", flat=True)) == ["boar"]
 
 
 def test_an_editor_sets_the_policy_of_their_own_post_only(world):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.lib import cookies, keys
+from forum.lib.inputs import parse_id
 from forum.lib.limits import Throttle, client_ip, limit
 from forum.models import Comment, Post
 from forum.services import comments as comment_service
@@ -178,10 +179,14 @@ def _publish(request, form, *, post, parent=None):
             ip_address=client_ip(request),
             poster=request.user,
             device=device,
+            # The warning the poster ticked as read, when their last try showed them one.
+            acknowledged_warning=parse_id(request.POST.get("acknowledged_warning")),
             **form.author_fields(),
         )
     except ValidationError as error:
-        form.refuse(" ".join(error.messages), status=getattr(error, "status", 400))
+        form.refuse(
+            " ".join(error.messages), status=getattr(error, "status", 400), warning=getattr(error, "warning", None)
+        )
         return None
     if comment.is_pending:
         messages.info(
