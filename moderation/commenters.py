@@ -19,6 +19,8 @@ from moderation.identity import Identity, identity_of_comment
 from moderation.models import Ban, ModerationLogEntry, PersonLink, PersonNote, Report, Sanction
 
 COMMENTS_SHOWN = 200
+# Notes and sanctions shown, newest first; a person with more has a long history, and a page says so.
+RECORDS_SHOWN = 50
 # A name or browser seen with more links than this is not one person any more (a shared library computer).
 MAX_LINKS = 25
 REJECTION_WINDOW_DAYS = 90
@@ -59,6 +61,8 @@ class CommenterRecord:
     bans: list[Ban]
     more_comments: int = 0
     links: list[str] = field(default_factory=list)
+    more_sanctions: bool = False
+    more_notes: bool = False
 
     @property
     def rejected_share(self) -> str:
@@ -84,15 +88,19 @@ def commenter_record(comment: Comment) -> CommenterRecord:
     for each in shown:
         each.joined_by = identity.joined_by(each)
     counts = _counts(theirs)
+    sanctions = list(sanctions_on(identity).select_related("created_by", "lifted_by")[: RECORDS_SHOWN + 1])
+    notes = list(notes_on(identity).select_related("created_by", "deleted_by")[: RECORDS_SHOWN + 1])
     return CommenterRecord(
         identity=identity,
         comments=shown,
         counts=counts,
-        sanctions=list(sanctions_on(identity).select_related("created_by", "lifted_by")),
-        notes=list(notes_on(identity).select_related("created_by", "deleted_by")),
-        bans=list(_bans_on(identity).select_related("user", "created_by")),
+        sanctions=sanctions[:RECORDS_SHOWN],
+        notes=notes[:RECORDS_SHOWN],
+        bans=list(_bans_on(identity).select_related("user", "created_by")[:RECORDS_SHOWN]),
         more_comments=max(0, counts["comments"] - len(shown)),
         links=sorted({label for each in shown for label in each.joined_by}),
+        more_sanctions=len(sanctions) > RECORDS_SHOWN,
+        more_notes=len(notes) > RECORDS_SHOWN,
     )
 
 

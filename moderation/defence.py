@@ -90,7 +90,7 @@ class Standing:
         for warning in sorted(self._of_kind(Sanction.Kind.WARNING), key=lambda sanction: sanction.pk):
             if warning.pk != acknowledged_warning:
                 return Refusal(
-                    "A moderator has sent you a warning. Read it below, tick “I have read this”, and post again; "
+                    "A moderator has sent you a warning. Read it, tick “I have read this”, and post again; "
                     "your text is kept below.",
                     409,
                     warning=warning,

@@ -125,7 +125,7 @@ class PostPolicyForm(DecisionForm):
 
 class PersonNoteForm(forms.Form):
     text = forms.CharField(
-        label="Note for moderators (private)",
+        label="A note on this commenter (private)",
         max_length=LOG_NOTE_MAX_LENGTH,
         validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -69,6 +69,8 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
     parents = [make_comment(post=thread, text="A parent to reply to") for thread in threads]
     quiet = make_post(title="Quiet thread")
     reported = make_comment(post=quiet, text="Something to report")
+    # Someone moderators can note and sanction: a typed name from another address than the run's.
+    known = make_comment(post=quiet, author_name="Obelix", text="Menhirs", ip_address="203.0.113.9")
     moderator_client = Client(raise_request_exception=False)
     moderator_client.force_login(make_moderator("Vitalstatistix"))
     reader = Client(raise_request_exception=False)
@@ -195,6 +197,46 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
             label="post policy",
             value=value,
         )
+        run.send(
+            moderator_client,
+            "post",
+            reverse("moderation:note_add", args=[known.pk]),
+            {"text": value},
+            label="note",
+            value=value,
+        )
+        run.send(
+            moderator_client,
+            "post",
+            reverse("moderation:sanction_add", args=[known.pk]),
+            {"kind": ["warning", "hold", value][number % 3], "duration": value, "until": value, "reason": value},
+            label="sanction",
+            value=value,
+        )
+        run.send(
+            moderator_client,
+            "post",
+            reverse("moderation:watched_words"),
+            {"phrase": value, "action": ["flag", value][number % 2]},
+            label="watched word",
+            value=value,
+        )
+        run.send(
+            moderator_client,
+            "post",
+            reverse("moderation:watched_words_test"),
+            {"sample": value},
+            label="watched word test",
+            value=value,
+        )
+        run.send(
+            reader,
+            "post",
+            reverse("forum:comment_create", args=[thread.slug]),
+            {"text": "Read the warning", "acknowledged_warning": value},
+            label="acknowledged warning",
+            value=value,
+        )
         # Cookies the site reads back.
         browser = Client(raise_request_exception=False)
         raw = as_header(value)
@@ -211,6 +253,8 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
         "thread as moderator": moderator_client.get(threads[0].get_absolute_url()),
         "queue": moderator_client.get(reverse("moderation:queue") + "?tab=reported"),
         "log as moderator": moderator_client.get(reverse("moderation:log")),
+        "commenter": moderator_client.get(reverse("moderation:commenter", args=[known.pk])),
+        "watched words": moderator_client.get(reverse("moderation:watched_words")),
         "editors' inbox": moderator_client.get(reverse("forum:submission_inbox")),
         "search": reader.get(reverse("forum:search"), {"q": "alert"}),
     }
