@@ -10,7 +10,10 @@ from forum.models import CommentPolicy, PostSection, Submission
 from forum.services.comments import comment_edit, comment_post, comment_remove_by_author
 from forum.services.submissions import submission_create
 from moderation.models import Ban, ModerationLogEntry
+from moderation.identity import identity_of_comment
 from moderation.services.bans import ban_create
+from moderation.services.people import note_add, sanction_impose
+from moderation.services.words import watched_word_add
 from moderation.services.comments import comment_moderate
 from moderation.services.reports import report_create
 from moderation.services.requests import removal_request_create
@@ -81,7 +84,13 @@ def build_world() -> World:
     removal_request_create(comment=opener, reason="I wrote this and would like it taken down.")
     removal_request_create(section=letter, reason="This is my letter; please remove it.")
     held_post = make_post(title="Held for approval", comment_policy=CommentPolicy.HOLD_UNREGISTERED)
+    watched_word_add(phrase="waiting", action="hold", moderator=moderator)
     comment_post(post=held_post, text="Waiting for a moderator.", anon_device="device-5")
+    person = identity_of_comment(reported)
+    note_add(identity=person, text="Reported twice before.", moderator=moderator, subject_label="Anon")
+    sanction_impose(
+        identity=person, kind="hold", reason="Check first.", ends_at=None, moderator=moderator, subject_label="Anon"
+    )
     ban_create(kind=Ban.Kind.NAME, comment=named, moderator=moderator, days=7, reason="Spam")
     submission = submission_create(title="A porter's view", text="We walk miles.", credit=Submission.Credit.ANONYMOUS)
 
@@ -112,6 +121,8 @@ def build_world() -> World:
         ("moderator's comment page", reverse("moderation:comment", args=[rude.pk]), "moderator"),
         ("ban", reverse("moderation:comment_ban", args=[reported.pk]), "moderator"),
         ("bans", reverse("moderation:bans"), "moderator"),
+        ("commenter", reverse("moderation:commenter", args=[reported.pk]), "moderator"),
+        ("watched words", reverse("moderation:watched_words"), "moderator"),
         ("post policy", reverse("moderation:post_policy", args=[slug]), "moderator"),
         ("log", reverse("moderation:log"), "reader"),
         (

@@ -412,3 +412,28 @@ def test_many_quick_replies_heat_a_sub_thread_but_a_calm_one_is_not_slowed(cooli
         comment_post(post=post, parent=busy, text=f"Back and forth {number}")
     refused = post_comment(browser("198.51.100.14"), post, parent=newest(), text="Me too")
     assert refused.status_code == 429 and "4 or more comments in the last 15 minutes" in refused.content.decode()
+
+
+def test_the_queue_costs_the_same_queries_with_notes_and_sanctions_beside_more_items(moderator, moderator_client):
+    post = make_post(comment_policy="hold_all")
+
+    def held_with_notes(count: int) -> None:
+        for number in range(count):
+            held = make_comment(post=post, author_name=f"Poster{number}x{count}", text=f"Held {number}")
+            person = identity_of_comment(held)
+            note_add(identity=person, text=f"Note on {number}", moderator=moderator, subject_label="p")
+            sanction_impose(
+                identity=person, kind="hold", reason="r", ends_at=None, moderator=moderator, subject_label="p"
+            )
+
+    def load() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            page = moderator_client.get(reverse("moderation:queue")).content.decode()
+        return len(queries), page
+
+    held_with_notes(2)
+    few, _ = load()
+    held_with_notes(10)
+    many, page = load()
+    assert many == few
+    assert page.count("queue-note") == 12 and page.count("queue-sanction") == 12
