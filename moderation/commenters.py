@@ -151,10 +151,11 @@ def _bans_on(identity: Identity):
 
 @dataclass
 class BesideItem:
-    """What the queue shows beside one comment about its author: notes, sanctions in force."""
+    """What the queue shows beside one comment about its author: notes and sanctions in force, each with
+    the links that tie it to this comment (a note found only by a shared address may be about someone else)."""
 
-    notes: list[PersonNote] = field(default_factory=list)
-    sanctions: list[Sanction] = field(default_factory=list)
+    notes: list[tuple[PersonNote, str]] = field(default_factory=list)
+    sanctions: list[tuple[Sanction, str]] = field(default_factory=list)
 
 
 def beside_queue_items(comments: list[Comment]) -> dict[int, BesideItem]:
@@ -164,17 +165,22 @@ def beside_queue_items(comments: list[Comment]) -> dict[int, BesideItem]:
     for identity in identities.values():
         wanted |= identity.person_links()
     by_link = defaultdict(list)
-    rows = PersonLink.objects.filter(wanted).select_related("note__created_by", "sanction")
-    for link in rows:
+    for link in PersonLink.objects.filter(wanted).select_related("note__created_by", "sanction"):
         by_link[(link.kind, link.value)].append(link)
-    beside = {}
-    for pk, identity in identities.items():
-        item = BesideItem()
-        for key in identity.links():
-            for link in by_link.get(key, ()):
-                if link.note_id and not link.note.deleted_at and link.note not in item.notes:
-                    item.notes.append(link.note)
-                if link.sanction_id and link.sanction.is_active and link.sanction not in item.sanctions:
-                    item.sanctions.append(link.sanction)
-        beside[pk] = item
-    return beside
+    return {pk: _beside(identity, by_link) for pk, identity in identities.items()}
+
+
+def _beside(identity: Identity, by_link: dict) -> BesideItem:
+    notes: dict[int, tuple[PersonNote, list[str]]] = {}
+    sanctions: dict[int, tuple[Sanction, list[str]]] = {}
+    for key in identity.links():
+        for link in by_link.get(key, ()):
+            label = link.get_kind_display()
+            if link.note_id and not link.note.deleted_at:
+                notes.setdefault(link.note_id, (link.note, []))[1].append(label)
+            if link.sanction_id and link.sanction.is_active:
+                sanctions.setdefault(link.sanction_id, (link.sanction, []))[1].append(label)
+    return BesideItem(
+        notes=[(note, ", ".join(labels)) for note, labels in notes.values()],
+        sanctions=[(sanction, ", ".join(labels)) for sanction, labels in sanctions.values()],
+    )

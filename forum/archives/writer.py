@@ -523,10 +523,9 @@ def _comment(post: Post, record: ImportedComment, members: dict) -> Comment:
 
 def _unsaved_comment(record: ImportedComment, *, post: Post | None = None, author=None) -> Comment:
     """The comment a record describes, without its tree position or HTML."""
-    return Comment(
+    comment = Comment(
         post=post,
         author=author,
-        author_name=record.author_name,
         author_url=record.author_url,
         author_account_deleted=record.author_account_deleted,
         anon_tag=record.anon_tag,
@@ -537,6 +536,8 @@ def _unsaved_comment(record: ImportedComment, *, post: Post | None = None, autho
         legacy_id=record.legacy_id,
         text=record.text,
     )
+    comment.set_author_name(record.author_name)
+    return comment
 
 
 def _write_new_trees(post: Post, shape: _Conversations, members: dict) -> list[Comment]:

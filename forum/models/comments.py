@@ -13,6 +13,7 @@ from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
+from accounts.names import name_skeleton
 from forum.lib.dates import long_date
 from forum.lib.keys import removal_key_matches
 from forum.lib.references import count_reference_links, finish_links, minute_of_day, unlinked
@@ -346,6 +347,11 @@ class Comment(MPTTModel):
     def set_text(self, text: str) -> None:
         self.text = text
         self.html = text_to_html(text)
+
+    def set_author_name(self, name: str) -> None:
+        """A typed name, with the skeleton that joins its look-alike spellings for moderators."""
+        self.author_name = name
+        self.author_name_key = name_skeleton(name) if name else ""
 
     def save(self, *args, **kwargs):
         self.posted_minute = minute_of_day(self.created_at)

@@ -8,7 +8,6 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from accounts.names import name_skeleton
 from forum.lib import keys, references
 from forum.lib.limits import storable_ip
 from forum.models import Comment, Post
@@ -105,11 +104,10 @@ def _new_comment(*, post: Post, parent, author, author_name: str, anon_device: s
         post=post,
         parent=parent,
         author=author,
-        author_name=author_name.strip(),
-        author_name_key=name_skeleton(author_name) if author_name.strip() else "",
         created_at=timezone.now(),
         state=Comment.State.PUBLISHED,
     )
+    comment.set_author_name(author_name.strip())
     if author is None and not comment.author_name and anon_device:
         comment.anon_fingerprint = keys.anon_fingerprint(post_id=post.pk, device=anon_device)
         comment.anon_tag = _anon_tag_in_thread(post, comment.anon_fingerprint)

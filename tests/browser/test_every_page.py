@@ -9,14 +9,14 @@ from django.urls import reverse
 from forum.models import CommentPolicy, PostSection, Submission
 from forum.services.comments import comment_edit, comment_post, comment_remove_by_author
 from forum.services.submissions import submission_create
-from moderation.models import Ban, ModerationLogEntry
 from moderation.identity import identity_of_comment
+from moderation.models import Ban, ModerationLogEntry
 from moderation.services.bans import ban_create
-from moderation.services.people import note_add, sanction_impose
-from moderation.services.words import watched_word_add
 from moderation.services.comments import comment_moderate
+from moderation.services.people import note_add, sanction_impose
 from moderation.services.reports import report_create
 from moderation.services.requests import removal_request_create
+from moderation.services.words import watched_word_add
 from tests import html_validator
 from tests.factories import PASSWORD, make_editor, make_member, make_moderator, make_post
 
