@@ -134,6 +134,7 @@ def sanctions_on(identity: Identity):
 
 
 def notes_on(identity: Identity):
+    """Every note on any of the person's links, deleted ones included (they say who deleted them)."""
     linked = PersonLink.objects.filter(identity.person_links(), note__isnull=False).values("note_id")
     return PersonNote.objects.filter(pk__in=linked)
 

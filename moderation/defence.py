@@ -105,7 +105,13 @@ def standing_of(identity: Identity) -> Standing:
     """Every sanction in force on any of the person's links, in one query."""
     if identity.is_empty:
         return Standing()
-    linked = PersonLink.objects.filter(identity.person_links(), sanction__isnull=False).values("sanction_id")
+    # From the person's few links (an index lookup) to their sanctions, never the other way round: a planner
+    # that guesses few sanctions are in force would read every one of them and probe the links for each.
+    linked = list(
+        PersonLink.objects.filter(identity.person_links(), sanction__isnull=False).values_list("sanction_id", flat=True)
+    )
+    if not linked:
+        return Standing()
     return Standing(tuple(Sanction.objects.active().filter(pk__in=linked)))
 
 
