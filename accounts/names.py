@@ -102,6 +102,45 @@ def name_skeleton(name: str) -> str:
     return letters
 
 
+# Words in running text read digits and signs as the letters they stand for ("sp4m", "$pam", "k1ll").
+_WORD_LOOK_ALIKES = str.maketrans(
+    {
+        "0": "o",
+        "1": "i",
+        "!": "i",
+        "|": "i",
+        "3": "e",
+        "4": "a",
+        "@": "a",
+        "5": "s",
+        "$": "s",
+        "7": "t",
+        "8": "b",
+        "9": "g",
+    }
+)
+
+
+@cache
+def _single_prototypes() -> dict[str, str]:
+    return {character: target for character, target in _prototypes().items() if len(target) == 1}
+
+
+def word_skeleton(word: str) -> str:
+    """A word of running text as the watched words compare it: "SPAM", "sp4m", "$pam" and "ѕpam" (Cyrillic ѕ) agree.
+
+    The name guard's folding (NFKC, case, accents, look-alike characters from
+    Unicode's confusables data, digits used as letters) without what only suits
+    names: no letter pairs ("rn" is not "m") and no "i" read as "l", so ordinary
+    words stay apart ("burn" is not "bum", "hell" is not "heil").
+    """
+    folded = unicodedata.normalize("NFKC", word).casefold().translate(_WORD_LOOK_ALIKES)
+    prototypes = _single_prototypes()
+    folded = "".join(prototypes.get(character, character) for character in folded).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
+    return "".join(character for character in decomposed if character.isalnum())
+
+
 _RESERVED_SKELETONS = frozenset(name_skeleton(name) for name in RESERVED_NAMES)
 _ANONYMOUS_SKELETON = name_skeleton(ANONYMOUS_PREFIX)
 

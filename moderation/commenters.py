@@ -21,7 +21,8 @@ from moderation.models import Ban, ModerationLogEntry, PersonLink, PersonNote, R
 COMMENTS_SHOWN = 200
 # Notes and sanctions shown, newest first; a person with more has a long history, and a page says so.
 RECORDS_SHOWN = 50
-# A name or browser seen with more links than this is not one person any more (a shared library computer).
+# A name or browser seen with more links than this is not one person (a common name, a library computer):
+# the commenter page then follows the opened comment's own links and no further.
 MAX_LINKS = 25
 REJECTION_WINDOW_DAYS = 90
 TURNED_DOWN_STATES = (
@@ -37,12 +38,15 @@ def person_of(comment: Comment) -> Identity:
     strong = Identity(account_ids=seed.account_ids, name_keys=seed.name_keys, device_hashes=seed.device_hashes)
     if strong.is_empty:
         return seed
-    rows = (
+    rows = list(
         Comment.objects.filter(strong.comments())
         .values_list("author_id", "author_name_key", "device_hash")
         .distinct()
-        .order_by()[:MAX_LINKS]
+        .order_by()[: MAX_LINKS + 1]
     )
+    if len(rows) > MAX_LINKS:
+        # Too many accounts, names and browsers behind these links to be one person: the comment's own links only.
+        return seed
     found = Identity(
         account_ids=frozenset(author for author, _, _ in rows if author),
         name_keys=frozenset(name for _, name, _ in rows if name),

@@ -19,8 +19,8 @@ from moderation.models import Ban, PersonLink, Sanction
 class Refusal:
     message: str
     status: int
-    # Set when the poster must first read a moderator's warning and tick "I have read this".
-    warning: Sanction | None = None
+    # Set when the poster must first read moderators' warnings and tick "I have read this".
+    warnings: tuple[Sanction, ...] = ()
 
 
 def active_ban_for(*, user, author_name: str, address: str) -> Ban | None:
@@ -69,11 +69,22 @@ def rate_limit_refusal(*, user, address: str, device: str) -> Refusal | None:
     return None
 
 
+# Links that are this one person's own; a network address or a typed name may be someone else's too.
+PERSONAL_LINKS = frozenset({PersonLink.Kind.ACCOUNT.value, PersonLink.Kind.DEVICE.value})
+
+
 @dataclass(frozen=True)
 class Standing:
-    """The sanctions in force on someone posting now (moderation.models.people)."""
+    """The sanctions in force on someone posting now (moderation.models.people).
+
+    `personal` holds those found by the poster's account or browser. Only those
+    show their reason, and only those warn: anyone on a shared network, or typing
+    the same name, is held or suspended with the person, but never reads what the
+    moderators wrote to them, nor clears a warning meant for them.
+    """
 
     sanctions: tuple[Sanction, ...] = ()
+    personal: frozenset[int] = frozenset()
 
     def _of_kind(self, kind: str) -> list[Sanction]:
         return [sanction for sanction in self.sanctions if sanction.kind == kind]
@@ -82,43 +93,62 @@ class Standing:
     def hold(self) -> Sanction | None:
         return next(iter(self._of_kind(Sanction.Kind.HOLD)), None)
 
+    @property
+    def warnings(self) -> list[Sanction]:
+        return sorted((w for w in self._of_kind(Sanction.Kind.WARNING) if w.pk in self.personal), key=lambda w: w.pk)
+
     def refusal(self, *, acknowledged_warning: int | None) -> Refusal | None:
-        """A suspension refuses; an unread warning refuses until the form comes back with it ticked."""
+        """A suspension refuses; unread warnings refuse, all shown at once, until the form comes back ticked.
+
+        The tick carries the newest warning shown, so it answers every warning up to that one.
+        """
         suspensions = self._of_kind(Sanction.Kind.SUSPENSION)
         if suspensions:
-            return Refusal(_suspension_message(suspensions), 403)
-        for warning in sorted(self._of_kind(Sanction.Kind.WARNING), key=lambda sanction: sanction.pk):
-            if warning.pk != acknowledged_warning:
-                return Refusal(
-                    "A moderator has sent you a warning. Read it, tick “I have read this”, and post again; "
-                    "your text is kept below.",
-                    409,
-                    warning=warning,
-                )
+            return Refusal(_suspension_message(suspensions, personal=self.personal), 403)
+        warnings = self.warnings
+        if warnings and (acknowledged_warning or 0) < warnings[-1].pk:
+            return Refusal(
+                "A moderator has sent you a warning. Read it, tick “I have read this”, and post again; "
+                "your text is kept below.",
+                409,
+                warnings=tuple(warnings),
+            )
         return None
 
-    def acknowledged(self, acknowledged_warning: int | None) -> Sanction | None:
-        return next((s for s in self._of_kind(Sanction.Kind.WARNING) if s.pk == acknowledged_warning), None)
+    def acknowledged(self, acknowledged_warning: int | None) -> list[Sanction]:
+        """The warnings the poster ticked as read (every one up to the newest they were shown)."""
+        return [warning for warning in self.warnings if warning.pk <= (acknowledged_warning or 0)]
 
 
 def standing_of(identity: Identity) -> Standing:
-    """Every sanction in force on any of the person's links, in one query."""
+    """Every sanction in force on any of the person's links, in two small queries."""
     if identity.is_empty:
         return Standing()
     # From the person's few links (an index lookup) to their sanctions, never the other way round: a planner
     # that guesses few sanctions are in force would read every one of them and probe the links for each.
     linked = list(
-        PersonLink.objects.filter(identity.person_links(), sanction__isnull=False).values_list("sanction_id", flat=True)
+        PersonLink.objects.filter(identity.person_links(), sanction__isnull=False).values_list("sanction_id", "kind")
     )
     if not linked:
         return Standing()
-    return Standing(tuple(Sanction.objects.active().filter(pk__in=linked)))
+    personal = frozenset(pk for pk, kind in linked if kind in PERSONAL_LINKS)
+    return Standing(tuple(Sanction.objects.active().filter(pk__in={pk for pk, _ in linked})), personal)
 
 
-def _suspension_message(suspensions: list[Sanction]) -> str:
+def _suspension_message(suspensions: list[Sanction], *, personal: frozenset[int]) -> str:
     ends = [sanction.ends_at for sanction in suspensions]
     until = "until a moderator lifts it" if None in ends else f"until {date_and_time(max(ends))}"
-    reasons = " ".join(f"The moderators' reason: {sanction.reason}" for sanction in suspensions if sanction.reason)
+    reasons = " ".join(
+        f"The moderators' reason: {sanction.reason}"
+        for sanction in suspensions
+        if sanction.reason and sanction.pk in personal
+    )
+    if not any(sanction.pk in personal for sanction in suspensions):
+        # Found by a shared address or a typed name: say so, and nothing the moderators wrote.
+        return (
+            f"You cannot post here {until}: posting from this network or under this name is suspended. "
+            "Your text is kept below."
+        )
     return f"You cannot post here {until}: a moderator has suspended you. {reasons} Your text is kept below.".replace(
         "  ", " "
     )

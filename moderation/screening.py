@@ -1,9 +1,11 @@
 """What the posting checks look for in a comment: watched words, and heated conversations that should cool.
 
 Watched words are plain words and phrases, never patterns: each is matched on
-whole words, after the same folding the name guard uses (NFKC, case,
-look-alike letters and digits), so "Sp4m", "SPAM" and "ѕpam" (Cyrillic ѕ)
-all match "spam". Nothing a moderator types is ever run as a regular expression.
+whole words of the text readers see (tags, entities and invisible characters
+undone: forum.lib.sanitiser.screenable_text), after the name guard's folding
+of case, accents and look-alikes (accounts.names.word_skeleton), so "Sp4m",
+"SPAM", "sp<b></b>am" and "ѕpam" (Cyrillic ѕ) all match "spam". Nothing a
+moderator types is ever run as a regular expression.
 """
 
 import re
@@ -15,9 +17,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
-from accounts.names import name_skeleton
+from accounts.names import word_skeleton
+from forum.lib.sanitiser import screenable_text
 from forum.models import Comment
 from moderation.models import Report, WatchedWord
+from moderation.models.words import WATCHED_KEY_MAX_LENGTH
 
 # A word of a comment, as the matcher reads it; @ and $ stay inside words as the look-alikes they are ("$pam").
 _WORD = re.compile(r"[\w@$]+")
@@ -31,7 +35,7 @@ Action = WatchedWord.Action
 
 @lru_cache(maxsize=50_000)
 def _word_key(word: str) -> str:
-    return name_skeleton(word)
+    return word_skeleton(word)
 
 
 def _words(text: str) -> list[tuple[str, int, int]]:
@@ -60,6 +64,8 @@ def phrase_refusal(phrase: str) -> str | None:
         return "Type a word with at least one letter or digit."
     if len(words) > MAX_WORDS_IN_PHRASE:
         return f"A watched phrase has at most {MAX_WORDS_IN_PHRASE} words."
+    if len(phrase_key(phrase)) > WATCHED_KEY_MAX_LENGTH:
+        return "This phrase is too long once its characters are spelled out: use fewer or plainer words."
     return None
 
 
@@ -92,6 +98,7 @@ class Matcher:
             self.by_first_word.setdefault(words[0], []).append((words, pk, phrase, action))
 
     def matches(self, text: str) -> list[Match]:
+        """The entries found in `text`, a comment's screenable_text, with their places in it."""
         if not self.by_first_word or not text:
             return []
         words = _words(text)
@@ -116,6 +123,11 @@ def watched_words() -> Matcher:
 
 def refusing(matches: list[Match]) -> Match | None:
     return next((match for match in matches if match.action == Action.REFUSE), None)
+
+
+def comment_matches(comment: Comment) -> list[Match]:
+    """The watched entries in what readers would see of the comment (its sanitised HTML)."""
+    return watched_words().matches(screenable_text(comment.html))
 
 
 def refusal_message(match: Match, text: str) -> str:
@@ -159,7 +171,8 @@ def heat_of(parent: Comment | None) -> Heat | None:
     recent = len(Comment.objects.filter(tree_id=parent.tree_id, created_at__gte=since).values("pk")[:many])
     if recent >= many:
         return Heat(f"{many} or more comments in the last {settings.FORUM_HEATED_WINDOW_MINUTES} minutes", left)
-    if Report.objects.open().filter(comment__tree_id=parent.tree_id).exists():
+    # Readers' reports only: a watched word's flag (no origin) is for moderators' eyes.
+    if Report.objects.open().filter(comment__tree_id=parent.tree_id).exclude(origin_key="").exists():
         return Heat("comments in it have been reported", left)
     return None
 

@@ -13,6 +13,7 @@ drops everything else, with scripts and styles taken out whole.
 
 import html
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 import bleach
@@ -156,3 +157,20 @@ def post_html_to_html(html: str) -> str:
 def plain_text(markup: str) -> str:
     """The words of stored HTML without its tags, entities decoded: for excerpts, snippets and descriptions."""
     return html.unescape(strip_tags(markup))
+
+
+_BLOCK_TAG = re.compile(r"</?(?:p|br|blockquote|div|li|ul|ol)\b[^>]*>", re.IGNORECASE)
+# Characters that show nothing but split a word for a program: zero-width spaces and joiners, soft hyphens.
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u034f\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff")
+)
+
+
+def screenable_text(markup: str) -> str:
+    """The words of stored HTML as a reader sees them, for the watched words (moderation.screening).
+
+    Tags inside a word ("sp<b></b>am") join it as the page does; paragraphs and
+    line breaks part words; invisible characters go; accents written as
+    separate marks are composed (NFC), so "spa\u0301m" reads as one word.
+    """
+    return unicodedata.normalize("NFC", plain_text(_BLOCK_TAG.sub(" ", markup)).translate(_INVISIBLE))

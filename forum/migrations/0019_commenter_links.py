@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="comment",
             name="author_name_key",
-            field=models.CharField(blank=True, editable=False, max_length=100),
+            field=models.CharField(blank=True, editable=False, max_length=1000),
         ),
         migrations.AddField(
             model_name="comment",

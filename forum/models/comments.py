@@ -140,7 +140,8 @@ class Comment(MPTTModel):
     # name are one person, and a keyed hash of the poster's device cookie, so one browser's anonymous
     # comments in different threads are one person. The hash goes with the address, after
     # FORUM_IDENTITY_RETENTION_DAYS; readers' per-thread tags stay unlinkable.
-    author_name_key = models.CharField(max_length=100, blank=True, editable=False)
+    # Room for folding that spells a character out as many ("ﬃ" is "ffi").
+    author_name_key = models.CharField(max_length=1000, blank=True, editable=False)
     device_hash = models.CharField(max_length=64, blank=True, editable=False)
     # A hash of the secret that lets an unregistered author edit or remove the comment.
     removal_key_hash = models.CharField(max_length=64, blank=True, editable=False)

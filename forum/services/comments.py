@@ -22,13 +22,13 @@ from moderation.services.screening import screen_edit, screen_post, screening_re
 class PostingRefused(ValidationError):
     """A post turned down before it was written (closed, banned, too fast); `status` is the HTTP answer.
 
-    `warning` is a moderator's warning the poster must read and tick before posting.
+    `warnings` are moderators' warnings the poster must read and tick before posting.
     """
 
-    def __init__(self, message: str, *, status: int, warning=None):
+    def __init__(self, message: str, *, status: int, warnings=()):
         super().__init__(message)
         self.status = status
-        self.warning = warning
+        self.warnings = warnings
 
 
 # Any constant will do: it names the PostgreSQL advisory lock that serialises
@@ -73,7 +73,7 @@ def comment_post(
         acknowledged_warning=acknowledged_warning,
     )
     if found.refusal:
-        raise PostingRefused(found.refusal.message, status=found.refusal.status, warning=found.refusal.warning)
+        raise PostingRefused(found.refusal.message, status=found.refusal.status, warnings=found.refusal.warnings)
     _write_posted(comment, found=found, held=found.holds or rules.holds(author=author, has_links=comment.has_links))
     return comment
 
@@ -151,7 +151,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
         shown_before = fragments.affected_by([current.pk])
         current.save(update_fields=["text", "html", "edited_at", "state"])
         current.refers_to.set(targets)
-        screening_record(comment=current, found=found)
+        screening_record(comment=current, found=found, edited=True)
         changes.refresh(shown_before | fragments.affected_by([current.pk]))
     return current
 

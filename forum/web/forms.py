@@ -150,14 +150,19 @@ class CommentForm(CommentTextForm):
     def fresh_stamp(self) -> str:
         return form_stamp()
 
-    # A moderator's warning to show above the form, with "I have read this" to tick before it posts.
-    warning = None
+    # Moderators' warnings to show above the form, with "I have read this" to tick before it posts.
+    warnings = ()
 
-    def refuse(self, message: str, *, status: int, warning=None) -> None:
+    def refuse(self, message: str, *, status: int, warnings=()) -> None:
         """Turn the post down with a message shown above the form; what was typed stays."""
         self.add_error(None, message)
         self.refusal_status = status
-        self.warning = warning
+        self.warnings = warnings
+
+    @property
+    def newest_warning(self):
+        """The newest warning shown: ticking "I have read this" answers it and every one before it."""
+        return self.warnings[-1] if self.warnings else None
 
     @property
     def posts_as_member(self) -> bool:

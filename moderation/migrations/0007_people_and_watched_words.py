@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('account', 'Same account'), ('name', 'Same typed name'), ('device', 'Same browser'), ('address', 'Same network address')], max_length=10)),
-                ('value', models.CharField(max_length=100)),
+                ('value', models.CharField(max_length=1000)),
             ],
         ),
         migrations.CreateModel(
@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('phrase', models.CharField(max_length=100)),
-                ('key', models.CharField(max_length=300, unique=True)),
+                ('key', models.CharField(max_length=1000, unique=True)),
                 ('action', models.CharField(choices=[('refuse', 'Refuse: the author sees why and keeps the text'), ('hold', 'Hold for review'), ('flag', 'Publish, and flag to the Reported tab')], max_length=8)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
             ],

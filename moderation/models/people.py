@@ -119,7 +119,7 @@ class PersonLink(models.Model):
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     # The account's id, the name's skeleton, or a keyed hash of the device cookie or the address.
-    value = models.CharField(max_length=100)
+    value = models.CharField(max_length=1000)
     note = models.ForeignKey(PersonNote, on_delete=models.CASCADE, null=True, blank=True, related_name="links")
     sanction = models.ForeignKey(Sanction, on_delete=models.CASCADE, null=True, blank=True, related_name="links")
 

@@ -4,10 +4,13 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from forum.lib.sanitiser import screenable_text
 from forum.models import Comment
 from moderation.models.people import Sanction
 
 WATCHED_PHRASE_MAX_LENGTH = 100
+# Folding can spell one character out as many ("ﷺ" is 18 letters): room for that, refused beyond it.
+WATCHED_KEY_MAX_LENGTH = 1000
 
 
 class WatchedWord(models.Model):
@@ -20,7 +23,7 @@ class WatchedWord(models.Model):
 
     phrase = models.CharField(max_length=WATCHED_PHRASE_MAX_LENGTH)
     # The phrase's words as the matcher compares them (moderation.screening.word_keys), space-separated.
-    key = models.CharField(max_length=300, unique=True)
+    key = models.CharField(max_length=WATCHED_KEY_MAX_LENGTH, unique=True)
     action = models.CharField(max_length=8, choices=Action.choices)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
@@ -50,7 +53,7 @@ class ScreeningHit(models.Model):
     # The entry as it read then, kept if the entry is deleted later.
     phrase = models.CharField(max_length=WATCHED_PHRASE_MAX_LENGTH, blank=True)
     sanction = models.ForeignKey(Sanction, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    # Where in comment.text the match begins and ends.
+    # Where the match begins and ends in the comment's screenable text (forum.lib.sanitiser.screenable_text).
     start = models.PositiveIntegerField(default=0)
     end = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
@@ -64,7 +67,7 @@ class ScreeningHit(models.Model):
     @property
     def snippet(self) -> tuple[str, str, str]:
         """(before, match, after) from the comment's text, a few words either side; empty once erased."""
-        text = self.comment.text
+        text = screenable_text(self.comment.html)
         if not text or self.end > len(text) or self.end <= self.start:
             return "", "", ""
         before = text[max(0, self.start - 40) : self.start]

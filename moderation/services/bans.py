@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.names import name_skeleton
 from forum.models import Comment
 from moderation.commenters import person_of
-from moderation.identity import address_hash
+from moderation.identity import Identity, address_hash
 from moderation.models import Ban
 from moderation.services.comments import comment_moderate
 from moderation.services.log import log_action
@@ -49,10 +49,21 @@ def ban_create(
         ban.save()
         log_action(action=Action.BAN, moderator=moderator, ban=ban, reason=reason, note=note, detail=_duration(days))
         if hide_all:
-            theirs = Comment.objects.filter(person_of(comment).comments(), state=Comment.State.PUBLISHED)
-            for published in theirs.select_related("author"):
-                comment_moderate(comment=published, action=Action.HIDE, moderator=moderator, reason=reason)
+            _hide_all_of(comment, ban=ban, moderator=moderator)
     return ban
+
+
+def _hide_all_of(comment: Comment, *, ban: Ban, moderator) -> None:
+    """Hide the person's published comments: those of their account, names and browsers, never a whole network's.
+
+    Each hide is logged with no public reason (the ban's reason is for the banned poster only) and a
+    private note naming the ban.
+    """
+    person = person_of(comment)
+    own = Identity(account_ids=person.account_ids, name_keys=person.name_keys, device_hashes=person.device_hashes)
+    theirs = Comment.objects.filter(own.comments(), state=Comment.State.PUBLISHED).select_related("author")
+    for published in theirs:
+        comment_moderate(comment=published, action=Action.HIDE, moderator=moderator, note=f"With ban {ban.pk}.")
 
 
 def ban_lift(*, ban: Ban, moderator, reason: str = "") -> Ban:

@@ -99,8 +99,13 @@ def test_a_moderator_finds_the_person_behind_a_comment_notes_them_and_climbs_the
         ends = Sanction.objects.get(kind="suspension").ends_at
         post_as(phone, live_server.url, second, "Suspended words", name="Getafix")
         refusal = phone.locator("#comment-form").inner_text()
-        assert "a moderator has suspended you" in refusal and f"{timezone.localtime(ends):%H:%M}" in refusal
+        # The phone shares only the network: held back too, but never shown the moderators' words.
+        assert "posting from this network or under this name is suspended" in refusal
+        assert f"{timezone.localtime(ends):%H:%M}" in refusal and "Cool off" not in refusal
         assert phone.locator("#comment-form textarea").input_value() == "Suspended words"
+        post_as(laptop, live_server.url, first, "Suspended on the laptop")
+        refusal = laptop.locator("#comment-form").inner_text()
+        assert "a moderator has suspended you" in refusal and "Cool off for an hour." in refusal
         phone.screenshot(path=str(artifacts / "suspended-phone.png"), full_page=True)
         with time_machine.travel(ends + timedelta(minutes=1)):
             post_as(phone, live_server.url, second, "Back after the hour", name="Getafix")
@@ -128,8 +133,10 @@ def test_a_moderator_finds_the_person_behind_a_comment_notes_them_and_climbs_the
         page.get_by_label("Reason (shown to the banned poster)").fill("Enough.")
         page.get_by_role("button", name="Ban").click()
         page.wait_for_load_state("load")
-        assert not Comment.objects.filter(state=Comment.State.PUBLISHED).exists()
-        assert ModerationLogEntry.objects.filter(action="hide", reason="Enough.").count() == 5
+        # The laptop's comments are hidden; the phone shared only the network, which is not proof enough.
+        assert set(Comment.objects.filter(text__contains="laptop").values_list("state", flat=True)) == {"hidden"}
+        assert Comment.objects.get(text="From the phone, under a name").state == Comment.State.PUBLISHED
+        assert ModerationLogEntry.objects.filter(action="hide").count() == 3
     finally:
         laptop_context.close()
         phone_context.close()

@@ -196,6 +196,37 @@ def test_a_warning_must_be_read_before_the_next_comment_posts_and_the_text_is_ke
     assert post_comment(reader, post, text="And another").status_code == 302
 
 
+def test_two_warnings_are_shown_together_and_one_tick_answers_both(moderator_client):
+    post = make_post()
+    reader = browser("198.51.100.20")
+    post_comment(reader, post, text="Rude words")
+    comment = newest()
+    sanction(moderator_client, comment, kind="warning", duration="", reason="First warning.")
+    sanction(moderator_client, comment, kind="warning", duration="", reason="Second warning.")
+    body = post_comment(reader, post, text="Next").content.decode()
+    assert "First warning." in body and "Second warning." in body
+    newest_warning = Sanction.objects.order_by("pk").last()
+    assert post_comment(reader, post, text="Next", acknowledged_warning=str(newest_warning.pk)).status_code == 302
+    assert not Sanction.objects.active().exists()
+
+
+def test_someone_else_on_the_same_network_is_held_back_but_never_reads_the_reasons(moderator_client):
+    post = make_post()
+    reader = browser("198.51.100.21")
+    post_comment(reader, post, text="Trouble")
+    comment = newest()
+    sanction(moderator_client, comment, kind="warning", duration="", reason="Private warning text.")
+    # A stranger on the same address: a warning is not theirs to read or to clear.
+    stranger = browser("198.51.100.21")
+    assert post_comment(stranger, post, text="Unrelated").status_code == 302
+    assert Sanction.objects.get().is_active
+    sanction(moderator_client, comment, kind="suspension", duration="24", reason="Private suspension reason.")
+    refused = post_comment(stranger, post, text="Unrelated again")
+    body = refused.content.decode()
+    assert refused.status_code == 403 and "posting from this network or under this name is suspended" in body
+    assert "Private" not in body
+
+
 def test_a_suspension_refuses_until_it_ends_with_the_end_time_and_the_text_kept(moderator_client):
     post = make_post()
     reader = browser("198.51.100.5")
@@ -260,9 +291,10 @@ def test_a_sanction_form_with_bad_input_says_why_and_changes_nothing(moderator_c
     assert Sanction.objects.count() == 0 and not ModerationLogEntry.objects.exists()
 
 
-def test_ban_and_hide_all_their_comments_is_one_decision(moderator_client):
+def test_ban_and_hide_all_their_comments_is_one_decision(moderator_client, client):
     post, other = make_post(), make_post()
     reader = browser("198.51.100.8")
+    post_comment(browser("198.51.100.8"), other, text="Same office, someone else")
     post_comment(reader, post, identity="name", author_name="Spammer", text="Buy now")
     first = newest()
     post_comment(reader, other, identity="name", author_name="Spammer", text="Buy again")
@@ -271,8 +303,12 @@ def test_ban_and_hide_all_their_comments_is_one_decision(moderator_client):
         {"kind": "name", "days": "", "hide_all": "on", "reason": "Advertising"},
     )
     assert response.status_code == 302
-    assert set(Comment.objects.values_list("state", flat=True)) == {State.HIDDEN}
-    assert ModerationLogEntry.objects.filter(action="hide", reason="Advertising").count() == 2
+    assert set(Comment.objects.filter(author_name="Spammer").values_list("state", flat=True)) == {State.HIDDEN}
+    # Someone else on the same network keeps their comment; the ban's reason stays off the public record.
+    assert Comment.objects.get(text="Same office, someone else").state == State.PUBLISHED
+    hides = ModerationLogEntry.objects.filter(action="hide")
+    assert hides.count() == 2 and set(hides.values_list("reason", flat=True)) == {""}
+    assert "Advertising" not in client.get(first.get_absolute_url()).content.decode()
     assert post_comment(reader, post, identity="name", author_name="Spammer", text="More").status_code == 403
 
 

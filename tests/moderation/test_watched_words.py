@@ -48,6 +48,37 @@ def test_a_refused_word_is_refused_in_any_disguise_with_the_reason_and_the_text_
     assert not Comment.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "text", ["sp<b></b>am", "sp<!-- -->am", "sp&#97;m", "sp\u200bam", "sp\u00adam", "spa\u0301m", "<i>SPAM</i>"]
+)
+def test_markup_and_invisible_characters_do_not_hide_a_word(moderator, client, text):
+    watch(moderator, "spam", "refuse")
+    assert post_comment(client, make_post(), text=f"Cheap {text} here").status_code == 400
+
+
+@pytest.mark.parametrize("watched, text", [("bum", "burn"), ("heil", "hell"), ("mall", "mail"), ("dip", "clip")])
+def test_ordinary_words_are_not_folded_into_watched_ones(moderator, client, watched, text):
+    watch(moderator, watched, "refuse")
+    assert post_comment(client, make_post(), text=f"A {text} today").status_code == 302
+
+
+def test_a_phrase_that_folds_too_long_is_refused_with_a_message(moderator_client):
+    response = moderator_client.post(WATCHED, {"phrase": "\ufdfa" * 100, "action": "hold"})
+    assert response.status_code == 400 and "too long once its characters are spelled out" in response.content.decode()
+
+
+def test_an_edit_replaces_what_the_old_words_matched(moderator, client):
+    watch(moderator, "ofsted", "flag")
+    post_comment(client, make_post(), text="Ofsted came")
+    comment = newest()
+    edit = reverse("forum:comment_edit", args=[comment.post.slug, comment.pk])
+    client.post(edit, {"text": "Nobody came, then Ofsted"})
+    hit = ScreeningHit.objects.get()
+    assert hit.snippet[1] == "Ofsted"
+    client.post(edit, {"text": "Nobody came"})
+    assert not ScreeningHit.objects.exists() and not Report.objects.open().exists()
+
+
 @pytest.mark.parametrize("text", ["A spammer is not spam", "Spammy", "spa m", "aspam"])
 def test_only_whole_words_match(moderator, client, text):
     watch(moderator, "spam", "refuse")
@@ -72,7 +103,7 @@ def test_a_held_comment_shows_in_the_queue_with_the_entry_and_where_it_matched(m
     held = newest()
     assert held.state == State.PENDING
     hit = ScreeningHit.objects.get()
-    assert held.text[hit.start : hit.end] == "Payday  Loan"
+    assert hit.snippet[1] == "Payday  Loan"
     queue = moderator_client.get(reverse("moderation:queue")).content.decode()
     assert "watched word “payday loan”" in queue and "<mark>Payday  Loan</mark>" in queue
     assert "Friends, a " in queue

@@ -185,7 +185,7 @@ def _publish(request, form, *, post, parent=None):
         )
     except ValidationError as error:
         form.refuse(
-            " ".join(error.messages), status=getattr(error, "status", 400), warning=getattr(error, "warning", None)
+            " ".join(error.messages), status=getattr(error, "status", 400), warnings=getattr(error, "warnings", ())
         )
         return None
     if comment.is_pending:
