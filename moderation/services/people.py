@@ -1,6 +1,6 @@
 """Notes and sanctions on a person (moderation.identity), each logged; lifting a sanction early, deleting a note."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -115,13 +115,6 @@ def notes_of_gone_people_erase() -> int:
     still_needed = PersonLink.objects.filter(kind=PersonLink.Kind.ACCOUNT, value__in=live_values, note__isnull=False)
     gone = PersonNote.objects.filter(subject_gone=True).exclude(text="").exclude(pk__in=still_needed.values("note_id"))
     return gone.update(text="", deleted_at=timezone.now())
-
-
-def ends_at_for(*, hours: int | None, until: datetime | None) -> datetime | None:
-    """When a sanction chosen as "for N hours" or "until a date" ends."""
-    if hours:
-        return timezone.now() + timedelta(hours=hours)
-    return until
 
 
 def _until(ends_at: datetime | None) -> str:
