@@ -120,4 +120,4 @@ class DeleteAccountForm(forms.Form):
 class NotificationSettingsForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["email_on_replies"]
+        fields = ["email_on_replies", "email_on_decisions"]

@@ -81,6 +81,11 @@ class User(AbstractUser):
         default=False,
         help_text="Replies are gathered into one email now and then, never one email per reply.",
     )
+    email_on_decisions = models.BooleanField(
+        "Email me when moderators decide something about my comments or my account",
+        default=True,
+        help_text="With the reason they gave; gathered with reply emails. Your account page shows them too.",
+    )
 
     USERNAME_FIELD = "handle"
     REQUIRED_FIELDS = ["email"]

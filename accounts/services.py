@@ -6,7 +6,7 @@ from accounts.models import User
 from forum.models import Comment
 from forum.threads import changes, fragments
 from moderation.models import ModerationLogEntry
-from moderation.services import people
+from moderation.services import notices, people
 from moderation.services.comments import erase_comments
 
 DELETED_BY_ADMINISTRATOR_REASON = "The account was deleted by an administrator."
@@ -36,6 +36,7 @@ def account_delete(*, user: User, keep_comments: bool, by: User | None = None) -
                 reason=DELETED_BY_ADMINISTRATOR_REASON if deleted_by_other else "",
             )
         people.person_forget_account(user_id=user.pk)
+        notices.forget_account(user_id=user.pk)
         user.delete()
 
 

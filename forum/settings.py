@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "forum.web.context_processors.site",
                 "moderation.context_processors.moderation_queue",
+                "moderation.context_processors.author_notices",
             ],
         },
     },
@@ -269,10 +270,13 @@ FORUM_SIGNUPS_PER_IP = 5
 # Moderation.
 # Comments close by themselves this many days after a post's publication (unset: never).
 FORUM_CLOSE_COMMENTS_AFTER_DAYS = env_optional_int("FORUM_CLOSE_COMMENTS_AFTER_DAYS")
-# Open reports from different readers that hide a comment until a moderator looks.
-FORUM_REPORTS_TO_HIDE = int(os.environ.get("FORUM_REPORTS_TO_HIDE", "3"))
-# Reports per IP per hour.
+# The summed weight of open reports that hides a comment until a moderator looks: each reporter
+# weighs 1 as a member with no record, 0.5 without an account, more or less by their record
+# of reports agreed with or dismissed (moderation.reporting has the formula).
+FORUM_REPORTS_TO_HIDE = float(os.environ.get("FORUM_REPORTS_TO_HIDE", "3"))
+# Reports per IP per hour, and per person (account, else address) per hour.
 FORUM_REPORTS_PER_IP = 20
+FORUM_REPORTS_PER_PERSON = int(os.environ.get("FORUM_REPORTS_PER_PERSON", "10"))
 # Comments per 10 minutes: from one IP (shared by households and offices), and from
 # one poster (account, or browser for those without one). Moderators are not limited.
 FORUM_COMMENTS_PER_IP = int(os.environ.get("FORUM_COMMENTS_PER_IP", "20"))

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.html import format_html
 
-from moderation.models import Ban, ModerationLogEntry, ModerationSettings, RemovalRequest, Report
+from moderation.models import Appeal, Ban, ModerationLogEntry, ModerationSettings, Reason, RemovalRequest, Report
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,7 +58,7 @@ class RemovalRequestAdmin(ReadOnlyAdmin):
 
 @admin.register(Report)
 class ReportAdmin(ReadOnlyAdmin):
-    list_display = ("created_at", "comment", "reason", "reporter", "resolved_at")
+    list_display = ("created_at", "comment", "reason", "reporter", "weight", "resolved_at", "outcome")
     list_filter = ("reason",)
     list_select_related = ("comment__post", "comment__author", "reporter")
 
@@ -76,3 +76,24 @@ class ModerationLogEntryAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "action", "target_label", "moderator", "reason")
     list_filter = ("action",)
     list_select_related = ("moderator", "comment__author", "section", "post", "ban__user")
+
+
+@admin.register(Reason)
+class ReasonAdmin(admin.ModelAdmin):
+    """The reasons moderators pick from; untick "active" rather than delete one past decisions name."""
+
+    list_display = ("wording", "position", "active")
+    list_editable = ("position", "active")
+    ordering = ("position", "pk")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    """For the record: appeals are answered on the queue's Appeals tab, which writes the log."""
+
+    list_display = ("created_at", "entry", "status", "answered_by", "answered_at")
+    list_filter = ("status",)
+    list_select_related = ("entry", "answered_by")

@@ -6,12 +6,15 @@ from django.utils import timezone
 from forum.models import COMMENT_MAX_LENGTH, CommentPolicy
 from forum.params import refuse_control_characters, refuse_control_characters_in_line
 from moderation.models import (
+    APPEAL_MAX_LENGTH,
     CONTACT_MAX_LENGTH,
     LOG_NOTE_MAX_LENGTH,
     LOG_REASON_MAX_LENGTH,
+    NOTE_TO_AUTHOR_MAX_LENGTH,
     REASON_MAX_LENGTH,
     REPORT_DETAILS_MAX_LENGTH,
     Ban,
+    Reason,
     Report,
     Sanction,
     WatchedWord,
@@ -56,16 +59,51 @@ class ReportForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
-    """Why a moderator acted: a reason for the public log and a note for the other moderators."""
+def reason_choice_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label="Reason",
+        queryset=Reason.objects.offered(),
+        required=False,
+        empty_label="(none)",
+        help_text="Its wording is public: on the tombstone, the log and the author's notice.",
+        error_messages={"invalid_choice": "Choose one of the reasons in the list."},
+    )
 
+
+def note_to_author_field() -> forms.CharField:
+    return forms.CharField(
+        label="Note to the author (private)",
+        required=False,
+        max_length=NOTE_TO_AUTHOR_MAX_LENGTH,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only the author reads it, in their notice. Never repeat the removed words here.",
+    )
+
+
+def public_reason(choice: Reason | None, detail: str) -> str:
+    """The listed reason's wording, then the moderator's own words if any: what readers and the author see."""
+    wording = choice.wording if choice else ""
+    joined = f"{wording}: {detail}" if wording and detail else wording or detail
+    if len(joined) > LOG_REASON_MAX_LENGTH:
+        raise forms.ValidationError(
+            f"The reason with its detail is {len(joined)} characters; keep it to {LOG_REASON_MAX_LENGTH}."
+        )
+    return joined
+
+
+class DecisionForm(forms.Form):
+    """Why a moderator acted: a listed reason and detail (public), a note to the author, a note for moderators."""
+
+    reason_choice = reason_choice_field()
     reason = forms.CharField(
-        label="Reason (public)",
+        label="Reason in your words (public)",
         required=False,
         max_length=LOG_REASON_MAX_LENGTH,
         validators=[refuse_control_characters_in_line],
-        help_text="Shown on the public moderation log. Never repeat the removed words here.",
+        help_text="Added to the listed reason on the public moderation log. Never repeat the removed words here.",
     )
+    note_to_author = note_to_author_field()
     note = forms.CharField(
         label="Note for moderators (private)",
         required=False,
@@ -73,6 +111,16 @@ class DecisionForm(forms.Form):
         validators=[refuse_control_characters],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if "reason" in cleaned:
+            try:
+                cleaned["reason"] = public_reason(cleaned.pop("reason_choice", None), cleaned["reason"].strip())
+            except forms.ValidationError as error:
+                self.add_error("reason", error)
+        cleaned.pop("reason_choice", None)
+        return cleaned
 
 
 class BanForm(DecisionForm):
@@ -86,7 +134,7 @@ class BanForm(DecisionForm):
         help_text="One decision: each comment is hidden and logged, with the reason above.",
     )
 
-    field_order = ["kind", "days", "hide_all", "reason", "note"]
+    field_order = ["kind", "days", "hide_all", "reason_choice", "reason", "note_to_author", "note"]
 
     def __init__(self, *args, comment, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,10 +162,11 @@ class BanForm(DecisionForm):
 class PostPolicyForm(DecisionForm):
     policy = forms.ChoiceField(label="Comments on this post", required=False)
 
-    field_order = ["policy", "reason", "note"]
+    field_order = ["policy", "reason_choice", "reason", "note"]
 
     def __init__(self, *args, site_default: str, **kwargs):
         super().__init__(*args, **kwargs)
+        del self.fields["note_to_author"]  # a post's policy concerns no author
         self.fields["policy"].choices = [("", f"The site's default: {CommentPolicy(site_default).label}")] + list(
             CommentPolicy.choices
         )
@@ -153,12 +202,14 @@ class SanctionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         help_text="Only with “Until a date…”.",
     )
+    reason_choice = reason_choice_field()
     reason = forms.CharField(
         label="Reason (shown to the commenter, never on public pages)",
         max_length=LOG_REASON_MAX_LENGTH,
         validators=[refuse_control_characters_in_line],
         error_messages={"required": "Give the reason: the commenter reads it."},
     )
+    note_to_author = note_to_author_field()
     note = forms.CharField(
         label="Note for moderators (private)",
         required=False,
@@ -169,6 +220,9 @@ class SanctionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        # The listed reason goes on the public log ("Commenter warned: Spam"); the commenter reads both.
+        choice = cleaned.pop("reason_choice", None)
+        cleaned["reason_wording"] = choice.wording if choice else ""
         duration, until = cleaned.get("duration"), cleaned.get("until")
         if duration == "date" and not until:
             self.add_error("until", "Choose the date and time the sanction ends.")
@@ -211,4 +265,31 @@ class WatchedWordTestForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shows what the list would do to a comment with these words; nothing is posted or kept.",
         error_messages={"required": "Type a sample text to test."},
+    )
+
+
+class AppealForm(forms.Form):
+    text = forms.CharField(
+        label="Why should the moderators look again?",
+        max_length=APPEAL_MAX_LENGTH,
+        validators=[refuse_control_characters],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One appeal per decision. A moderator other than the one who decided answers it; "
+        "the answer goes on the public log without your words.",
+        error_messages={"required": "Write why the decision should be looked at again."},
+    )
+
+
+class AppealAnswerForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Answer",
+        choices=[("upheld", "Uphold the decision"), ("reversed", "Reverse it")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether the decision stands or is reversed."},
+    )
+    reason = forms.CharField(
+        label="Reason (public, and told to the author)",
+        max_length=LOG_REASON_MAX_LENGTH,
+        validators=[refuse_control_characters_in_line],
+        error_messages={"required": "Give the reason for the answer: it goes on the public log."},
     )

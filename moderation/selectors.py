@@ -4,7 +4,7 @@ from django.db import connection
 from django.db.models import Count, Min, Prefetch, Q, QuerySet
 
 from forum.models import Comment
-from moderation.models import RemovalRequest, Report
+from moderation.models import Appeal, QuoteFinding, RemovalRequest, Report
 
 
 def held_comments() -> QuerySet:
@@ -47,12 +47,34 @@ def open_removal_requests() -> QuerySet:
     )
 
 
+def open_appeals() -> QuerySet:
+    """Appeals waiting for an answer, oldest first, each with its decision, who took it, and what it was about."""
+    return (
+        Appeal.objects.open()
+        .select_related(
+            "entry__moderator", "entry__comment__post", "entry__comment__author", "entry__sanction", "entry__ban__user"
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def open_quote_findings() -> QuerySet:
+    """Comments that quote erased words, oldest first."""
+    return (
+        QuoteFinding.objects.open()
+        .select_related("comment__post", "comment__author", "erased")
+        .order_by("created_at", "pk")
+    )
+
+
 def waiting_counts() -> dict[str, int]:
     """How many items wait in each tab of the queue, in one query (every moderator's page shows the total)."""
     tabs = {
         "held": Comment.objects.pending(),
         "reported": _reported(),
         "requests": RemovalRequest.objects.open(),
+        "appeals": Appeal.objects.open(),
+        "quotes": QuoteFinding.objects.open(),
     }
     selects, params = [], []
     for queryset in tabs.values():

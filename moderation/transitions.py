@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from forum.models import Comment
-from moderation.models import ModerationLogEntry
+from moderation.models import ModerationLogEntry, Report
 
 Action = ModerationLogEntry.Action
 
@@ -21,6 +21,13 @@ class CommentTransition:
     needs_open_reports: bool = False
     # The state it leaves instead when replies stand under the comment: they keep a tombstone over them.
     to_state_over_replies: str | None = None
+
+    @property
+    def report_outcome(self) -> str:
+        """What the decision says of the comment's open reports, for their reporters' record."""
+        if self.to_state in (State.HIDDEN, *Comment.GONE_STATES):
+            return Report.Outcome.AGREED
+        return Report.Outcome.DISMISSED
 
     @property
     def erases(self) -> bool:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from moderation.views import comments, people, policies, public, queue, words
+from moderation.views import comments, people, policies, public, queue, second_looks, standing, words
 
 app_name = "moderation"
 
@@ -21,6 +21,11 @@ urlpatterns = [
     path("bans/", comments.bans, name="bans"),
     path("bans/<int:pk>/lift/", comments.ban_lift, name="ban_lift"),
     path("posts/<slug:slug>/", policies.post_policy, name="post_policy"),
+    path("appeals/<int:pk>/answer/", second_looks.appeal_answer, name="appeal_answer"),
+    path("quotes/<int:pk>/", second_looks.quote_act, name="quote_act"),
+    path("standing/", standing.standing, name="standing"),
+    path("standing/appeal/<int:entry_pk>/", standing.appeal, name="appeal"),
+    path("notices/<int:pk>/dismiss/", standing.notice_dismiss, name="notice_dismiss"),
     path("log/", public.moderation_log, name="log"),
     path("log/<int:pk>/", public.log_entry, name="log_entry"),
     path("report/comments/<int:pk>/", public.report_comment, name="report_comment"),

@@ -39,7 +39,7 @@ from forum.archives.records import (
 )
 from forum.archives.spool import Spool
 from forum.lib import references
-from forum.models import Comment, Label, Post, PostSection
+from forum.models import Comment, Label, Post, PostSection, QuoteMark
 from forum.services import posts as post_service
 from forum.services.comments import insert_comment, lock_new_trees
 from forum.services.posts import free_slug, label_for_name, label_slug_base
@@ -496,6 +496,7 @@ def _write_comments(
             members[user.handle.lower()] = user
     written = _write_new_trees(post, shape, members) + _write_under_existing(post, shape, members)
     _link_mentions(post, written, had_comments=not post_is_new)
+    QuoteMark.objects.write_for(written)
     changes.refresh(fragments.affected_by(comment.pk for comment in written))
     for comment in written:
         if comment.state == Comment.State.PUBLISHED:

@@ -24,6 +24,7 @@ LIMITS = {
     "signup-ip": ("FORUM_SIGNUPS_PER_IP", HOUR),
     "password-reset-ip": ("FORUM_PASSWORD_RESETS_PER_IP", HOUR),
     "report-ip": ("FORUM_REPORTS_PER_IP", HOUR),
+    "report-person": ("FORUM_REPORTS_PER_PERSON", HOUR),
     "removal-request-ip": ("FORUM_REMOVAL_REQUESTS_PER_IP", HOUR),
     "submission-ip": ("FORUM_SUBMISSIONS_PER_IP", HOUR),
 }

@@ -3,7 +3,7 @@
 posts: posts, their sections and labels; comments: the threaded comments;
 follows: members following posts and the reply emails waiting for them;
 submissions: pieces readers send the editors; site: the site's own settings;
-jobs: when each periodic job is next due.
+jobs: when each periodic job is next due; quotes: fingerprints that find quotes of erased words.
 """
 
 from forum.models.comments import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, Comment, CommentQuerySet
@@ -19,6 +19,7 @@ from forum.models.posts import (
     opening_lines,
     opening_of,
 )
+from forum.models.quotes import QuoteMark
 from forum.models.site import SettingsRow, SiteSettings
 from forum.models.submissions import Submission
 
@@ -35,6 +36,7 @@ __all__ = [
     "Post",
     "PostFollow",
     "PostSection",
+    "QuoteMark",
     "ScheduledJob",
     "SettingsRow",
     "SiteSettings",

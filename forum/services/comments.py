@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from forum.lib import keys, references
 from forum.lib.limits import storable_ip
-from forum.models import Comment, Post
+from forum.models import Comment, Post, QuoteMark
 from forum.services import notifications
 from forum.threads import changes, fragments
 from moderation.models import ModerationLogEntry
@@ -85,6 +85,7 @@ def _write_posted(comment: Comment, *, found, held: bool) -> None:
         comment.state = Comment.State.PENDING
     with transaction.atomic():
         insert_comment(comment, refers_to=targets)
+        QuoteMark.objects.write_for([comment])
         screening_record(comment=comment, found=found)
         if comment.state == Comment.State.PUBLISHED:
             notifications.comment_published(comment)
@@ -151,6 +152,7 @@ def comment_edit(*, comment: Comment, text: str) -> Comment:
         shown_before = fragments.affected_by([current.pk])
         current.save(update_fields=["text", "html", "edited_at", "state"])
         current.refers_to.set(targets)
+        QuoteMark.objects.write_for([current])
         screening_record(comment=current, found=found, edited=True)
         changes.refresh(shown_before | fragments.affected_by([current.pk]))
     return current
@@ -177,7 +179,27 @@ def comment_import(
     comment = Comment(post=post, parent=parent, state=state, created_at=created_at)
     comment.set_text(text)
     comment.full_clean()
-    return insert_comment(comment, refers_to=_link_references(comment))
+    with transaction.atomic():
+        insert_comment(comment, refers_to=_link_references(comment))
+        QuoteMark.objects.write_for([comment])
+    return comment
+
+
+def comment_text_replace_by_moderator(*, comment: Comment, text: str) -> Comment:
+    """A moderator's change to a comment's words (taking out a quote of erased words), outside any edit window.
+
+    The caller locks the comment and logs the change; the comment then shows "edited".
+    """
+    comment.set_text(text)
+    comment.edited_at = timezone.now()
+    comment.full_clean()
+    shown_before = fragments.affected_by([comment.pk])
+    targets = _link_references(comment)
+    comment.save(update_fields=["text", "html", "edited_at"])
+    comment.refers_to.set(targets)
+    QuoteMark.objects.write_for([comment])
+    changes.refresh(shown_before | fragments.affected_by([comment.pk]))
+    return comment
 
 
 def _link_references(comment: Comment) -> list[int]:

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Comment, Notification, Post, PostFollow, SiteSettings
+from moderation.models import AuthorNotice
 
 logger = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "forum.services.notifications.unsubscribe"
@@ -58,9 +59,11 @@ def post_unfollow(*, user, post: Post) -> None:
 def unsubscribe_everything(*, user) -> None:
     """What the email's unsubscribe link does: no more reply emails, no followed posts, nothing waiting."""
     with transaction.atomic():
-        type(user).objects.filter(pk=user.pk).update(email_on_replies=False)
+        type(user).objects.filter(pk=user.pk).update(email_on_replies=False, email_on_decisions=False)
         PostFollow.objects.filter(user=user).delete()
         Notification.objects.filter(recipient=user).unsent().delete()
+        # The decisions stay on their standing page; they are just not emailed.
+        AuthorNotice.objects.filter(user=user, emailed_at__isnull=True).update(emailed_at=timezone.now())
 
 
 def unsubscribe_token(user) -> str:
@@ -77,7 +80,8 @@ def user_from_unsubscribe_token(token: str):
 
 
 def send_pending_notifications(*, now=None) -> int:
-    """Send each member one email with everything that has waited long enough. Returns emails sent.
+    """Send each member one email with everything that has waited long enough: replies, and moderators'
+    decisions about their words (moderation's AuthorNotice, with the reason). Returns emails sent.
 
     Rows are claimed before sending, so two runners at once never send the
     same reply twice; a failed send gives its rows back for the next run.
@@ -85,8 +89,12 @@ def send_pending_notifications(*, now=None) -> int:
     now = now or timezone.now()
     ready_before = now - timedelta(minutes=settings.FORUM_NOTIFICATION_DELAY_MINUTES)
     waiting = Notification.objects.unsent().filter(created_at__lte=ready_before)
+    told = AuthorNotice.objects.filter(user__isnull=False, emailed_at__isnull=True, created_at__lte=ready_before)
+    recipient_ids = sorted(
+        set(waiting.values_list("recipient_id", flat=True).distinct()) | set(told.values_list("user_id", flat=True))
+    )
     sent = 0
-    for recipient_id in waiting.values_list("recipient_id", flat=True).distinct().order_by("recipient_id"):
+    for recipient_id in recipient_ids:
         with transaction.atomic():
             # Rows another runner is claiming are skipped, not waited for (PostgreSQL; SQLite queues writers).
             ids = list(
@@ -94,30 +102,48 @@ def send_pending_notifications(*, now=None) -> int:
                 .select_for_update(skip_locked=True)
                 .values_list("pk", flat=True)
             )
+            notice_ids = list(
+                told.filter(user_id=recipient_id).select_for_update(skip_locked=True).values_list("pk", flat=True)
+            )
             Notification.objects.filter(pk__in=ids).update(sent_at=now)
-        if not ids:
-            continue  # another runner has them
-        notifications = list(
-            Notification.objects.filter(pk__in=ids)
-            .select_related("recipient", "comment__post", "comment__author", "comment__parent")
-            .order_by("comment__created_at", "comment_id")
-        )
-        # Words hidden, held or removed since they were queued are not sent.
-        readable = [n for n in notifications if n.comment.state == Comment.State.PUBLISHED]
-        recipient = notifications[0].recipient
-        if not readable or not recipient.email or not recipient.is_active:
-            continue
-        try:
-            _email(recipient, readable).send()
-        except Exception:
-            logger.exception("Could not email notifications to member %s; they will be retried.", recipient.pk)
-            Notification.objects.filter(pk__in=ids).update(sent_at=None)
-            continue
-        sent += 1
+            AuthorNotice.objects.filter(pk__in=notice_ids).update(emailed_at=now)
+        if ids or notice_ids:
+            sent += _send_to(recipient_id, ids, notice_ids)
     return sent
 
 
-def _email(recipient, notifications: list[Notification]) -> EmailMessage:
+def _send_to(recipient_id: int, ids: list[int], notice_ids: list[int]) -> int:
+    """Send one member's claimed rows as one email; 1 if an email went, 0 if nothing was left to say."""
+    recipient = get_user_model().objects.get(pk=recipient_id)
+    notifications = list(
+        Notification.objects.filter(pk__in=ids)
+        .select_related("comment__post", "comment__author", "comment__parent")
+        .order_by("comment__created_at", "comment_id")
+    )
+    # Words hidden, held or removed since they were queued are not sent.
+    readable = [n for n in notifications if n.comment.state == Comment.State.PUBLISHED]
+    decisions = [] if not recipient.email_on_decisions else _decisions(notice_ids)
+    if not (readable or decisions) or not recipient.email or not recipient.is_active:
+        return 0
+    try:
+        _email(recipient, readable, decisions).send()
+    except Exception:
+        logger.exception("Could not email notifications to member %s; they will be retried.", recipient.pk)
+        Notification.objects.filter(pk__in=ids).update(sent_at=None)
+        AuthorNotice.objects.filter(pk__in=notice_ids).update(emailed_at=None)
+        return 0
+    return 1
+
+
+def _decisions(notice_ids: list[int]) -> list[AuthorNotice]:
+    return list(
+        AuthorNotice.objects.filter(pk__in=notice_ids)
+        .select_related("entry__comment__post", "entry__sanction", "entry__ban")
+        .order_by("created_at", "pk")
+    )
+
+
+def _email(recipient, notifications: list[Notification], decisions: list[AuthorNotice]) -> EmailMessage:
     site = settings.FORUM_SITE_URL.rstrip("/")
     unsubscribe_url = site + reverse("forum:unsubscribe", args=[unsubscribe_token(recipient)])
     items = [
@@ -130,16 +156,30 @@ def _email(recipient, notifications: list[Notification]) -> EmailMessage:
         }
         for notification in notifications
     ]
-    count = len(items)
     forum_name = SiteSettings.current().name
-    subject = f"{count} new {'reply' if count == 1 else 'replies'} on {forum_name}"
     body = render_to_string(
         "forum/notification_email.txt",
-        {"recipient": recipient, "items": items, "unsubscribe_url": unsubscribe_url, "forum_name": forum_name},
+        {
+            "recipient": recipient,
+            "items": items,
+            "decisions": decisions,
+            "standing_url": site + reverse("moderation:standing"),
+            "unsubscribe_url": unsubscribe_url,
+            "forum_name": forum_name,
+        },
     )
     return EmailMessage(
-        subject=subject,
+        subject=_subject(len(items), len(decisions), forum_name),
         body=body,
         to=[recipient.email],
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
+
+
+def _subject(replies: int, decisions: int, forum_name: str) -> str:
+    parts = []
+    if decisions:
+        parts.append(f"{decisions} moderator{'' if decisions == 1 else 's'}' decision{'' if decisions == 1 else 's'}")
+    if replies:
+        parts.append(f"{replies} new {'reply' if replies == 1 else 'replies'}")
+    return f"{' and '.join(parts)} on {forum_name}"

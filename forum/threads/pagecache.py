@@ -46,6 +46,7 @@ from forum.lib.keys import form_stamp
 from forum.models import Comment, SiteSettings, opening_lines
 from forum.threads import markup
 from forum.threads.marks import CSRF_SLOT, NEW_SINCE_VISIT_SLOT, SLOT_MARK, STAMP_SLOT, mark_new
+from moderation.authors import open_notices_for
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -156,7 +157,10 @@ def shares_page(reader, post) -> bool:
         return False
     if cookies.name_from(request) or any(True for _ in get_messages(request)):
         return False
-    return not (reader.keys and Comment.objects.filter(pk__in=reader.keys, post=post).exists())
+    if reader.keys and Comment.objects.filter(pk__in=reader.keys, post=post).exists():
+        return False
+    # An author with a notice to read (moderation.authors) sees it at the top of the page.
+    return not (reader.keys or cookies.device_from(request)) or not open_notices_for(request)
 
 
 SORTS = ("oldest", "newest")  # forum.threads.assemble.SORT_CHOICES

@@ -1,6 +1,7 @@
 """The moderation log: every decision, never edited."""
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
@@ -11,6 +12,8 @@ from forum.params import refuse_control_characters, refuse_control_characters_in
 from moderation.models.bans import Ban
 from moderation.models.people import PersonNote, Sanction
 from moderation.models.queue import LOG_NOTE_MAX_LENGTH, LOG_REASON_MAX_LENGTH
+
+NOTE_TO_AUTHOR_MAX_LENGTH = 1000
 
 LOG_TARGETS = ("comment", "section", "post", "ban", "sanction", "note")
 
@@ -69,6 +72,9 @@ class ModerationLogEntry(models.Model):
         LIFT_SANCTION = "lift_sanction", "Sanction lifted"
         DELETE_NOTE = "delete_note", "Moderators' note deleted"
         COOL_THREAD = "cool_thread", "Replies slowed in a heated conversation"
+        APPEAL_UPHELD = "appeal_upheld", "Appeal answered: decision upheld"
+        APPEAL_REVERSED = "appeal_reversed", "Appeal answered: decision reversed"
+        REMOVE_QUOTE = "remove_quote", "Quoted removed words taken out"
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     # Empty when nobody decided: the author's own removal, or the system acting on reports.
@@ -95,6 +101,12 @@ class ModerationLogEntry(models.Model):
         validators=[MaxLengthValidator(LOG_NOTE_MAX_LENGTH), refuse_control_characters],
         help_text="For moderators only; never on the public log.",
     )
+    # Only the author it concerns reads this (moderation.models.notices); never on the public log.
+    note_to_author = models.TextField(
+        blank=True,
+        validators=[MaxLengthValidator(NOTE_TO_AUTHOR_MAX_LENGTH), refuse_control_characters],
+        help_text="For the author only, in their private notice; never on the public log.",
+    )
 
     # Decisions that leave a tombstone (or nothing) where a comment's words were.
     TOMBSTONE_ACTIONS = frozenset(
@@ -107,6 +119,23 @@ class ModerationLogEntry(models.Model):
             Action.GRANT_REMOVAL_REQUEST,
         }
     )
+    # Decisions an author is told about privately, and may appeal once.
+    TOLD_TO_AUTHOR = frozenset(
+        {
+            Action.REJECT,
+            Action.HIDE,
+            Action.HIDE_AFTER_REPORTS,
+            Action.REMOVE,
+            Action.PURGE,
+            Action.GRANT_REMOVAL_REQUEST,
+            Action.WARN,
+            Action.HOLD_PERSON,
+            Action.SUSPEND,
+            Action.BAN,
+            Action.REMOVE_QUOTE,
+        }
+    )
+    APPEAL_ANSWERS = frozenset({Action.APPEAL_UPHELD, Action.APPEAL_REVERSED})
     # What readers read in the comment's place when the decision says more than the comment's state.
     TOMBSTONES = {
         Action.HIDE_AFTER_REPORTS: "This comment has been hidden after readers' reports.",
@@ -142,6 +171,18 @@ class ModerationLogEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Moderation log entries are never edited.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_appealable(self) -> bool:
+        return self.action in self.TOLD_TO_AUTHOR
+
+    @property
+    def appeal_or_none(self):
+        """Its appeal (moderation.models.notices.Appeal), if the author made one."""
+        try:
+            return self.appeal
+        except ObjectDoesNotExist:
+            return None
 
     @property
     def tombstone_text(self) -> str:

@@ -89,6 +89,8 @@ class RemovalRequest(models.Model):
         related_name="removal_decisions",
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # A keyed hash of the requester's account or browser (forum.lib.keys.reader_key): their standing page lists it.
+    requester_key = models.CharField(max_length=64, blank=True)
 
     objects = RemovalRequestQuerySet.as_manager()
 
@@ -145,6 +147,11 @@ class Report(models.Model):
         OFF_TOPIC = "off_topic", "Off-topic or disruptive"
         OTHER = "other", "Something else"
 
+    class Outcome(models.TextChoices):
+        NONE = "", "No verdict"
+        AGREED = "agreed", "Moderators agreed"
+        DISMISSED = "dismissed", "Dismissed"
+
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
     reason = models.CharField(max_length=12, choices=Reason.choices)
     details = models.TextField(
@@ -163,6 +170,10 @@ class Report(models.Model):
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # How the moderators answered it: the reporter's record (moderation.reporting) counts these.
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, blank=True, default=Outcome.NONE)
+    # What this report counted towards hiding the comment, from the reporter's record when it was made.
+    weight = models.FloatField(default=1.0)
 
     objects = ReportQuerySet.as_manager()
 
@@ -171,7 +182,11 @@ class Report(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["comment", "reporter_key"], name="moderation_one_report_per_reader")
         ]
-        indexes = [models.Index(fields=["resolved_at", "comment"], name="moderation_open_reports")]
+        indexes = [
+            models.Index(fields=["resolved_at", "comment"], name="moderation_open_reports"),
+            models.Index(fields=["origin_key", "outcome"], name="moderation_reporter_record"),
+            models.Index(fields=["reporter_key"], name="moderation_reports_filed"),
+        ]
 
     def __str__(self) -> str:
         return f"Report on {self.comment.name}"

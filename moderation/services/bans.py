@@ -24,6 +24,7 @@ def ban_create(
     days: int | None,
     reason: str = "",
     note: str = "",
+    note_to_author: str = "",
     hide_all: bool = False,
 ) -> Ban:
     """Ban the account, the typed name or the address behind a comment, for `days` (None: until lifted).
@@ -36,21 +37,34 @@ def ban_create(
         created_by=moderator,
         expires_at=timezone.now() + timedelta(days=days) if days else None,
     )
-    if kind == Ban.Kind.ACCOUNT and comment.author_id:
-        ban.user = comment.author
-    elif kind == Ban.Kind.NAME and comment.author_name:
-        ban.name_key, ban.name_shown = name_skeleton(comment.author_name), comment.author_name
-    elif kind == Ban.Kind.ADDRESS and comment.ip_address:
-        ban.address_hash = address_hash(comment.ip_address)
-    else:
-        raise ValidationError(f"This comment has no {Ban.Kind(kind).label.lower()} to ban.")
+    _aim(ban, at=comment)
     ban.full_clean()
     with transaction.atomic():
         ban.save()
-        log_action(action=Action.BAN, moderator=moderator, ban=ban, reason=reason, note=note, detail=_duration(days))
+        log_action(
+            action=Action.BAN,
+            moderator=moderator,
+            ban=ban,
+            reason=reason,
+            note=note,
+            note_to_author=note_to_author,
+            detail=_duration(days),
+        )
         if hide_all:
             _hide_all_of(comment, ban=ban, moderator=moderator)
     return ban
+
+
+def _aim(ban: Ban, *, at: Comment) -> None:
+    """Point the ban at the comment's account, typed name or address, as its kind says."""
+    if ban.kind == Ban.Kind.ACCOUNT and at.author_id:
+        ban.user = at.author
+    elif ban.kind == Ban.Kind.NAME and at.author_name:
+        ban.name_key, ban.name_shown = name_skeleton(at.author_name), at.author_name
+    elif ban.kind == Ban.Kind.ADDRESS and at.ip_address:
+        ban.address_hash = address_hash(at.ip_address)
+    else:
+        raise ValidationError(f"This comment has no {Ban.Kind(ban.kind).label.lower()} to ban.")
 
 
 def _hide_all_of(comment: Comment, *, ban: Ban, moderator) -> None:

@@ -3,6 +3,7 @@
 from forum.lib.people import member_or_none
 from forum.models import Comment, Post, PostSection
 from moderation.models import Ban, ModerationLogEntry, PersonNote, Sanction
+from moderation.services.notices import Recipient, notify_author
 
 
 def log_action(
@@ -17,9 +18,13 @@ def log_action(
     note_about: PersonNote | None = None,
     reason: str = "",
     note: str = "",
+    note_to_author: str = "",
     detail: str = "",
+    recipient: Recipient | None = None,
 ) -> ModerationLogEntry:
-    """Append one entry to the moderation log; call it inside the action's transaction."""
+    """Append one entry to the moderation log, and tell the author when they should hear of it (their
+    private notice); call it inside the action's transaction. `recipient` names who is told when the
+    decision's target can no longer say (an appeal's answer)."""
     entry = ModerationLogEntry(
         action=action,
         moderator=member_or_none(moderator),
@@ -31,8 +36,10 @@ def log_action(
         note=note_about,
         reason=reason.strip(),
         private_note=note.strip(),
+        note_to_author=note_to_author.strip(),
         detail=detail,
     )
     entry.full_clean()
     entry.save()
+    notify_author(entry, recipient=recipient)
     return entry

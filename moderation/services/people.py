@@ -64,8 +64,10 @@ def sanction_impose(
     reason: str,
     ends_at: datetime | None,
     moderator,
+    reason_wording: str = "",
     subject_label: str,
     note: str = "",
+    note_to_author: str = "",
 ) -> Sanction:
     """Warn, hold or suspend a person on every link that identifies them; logged publicly without their words."""
     _refuse_without_links(identity)
@@ -81,7 +83,13 @@ def sanction_impose(
         sanction.save()
         _link(sanction, identity)
         log_action(
-            action=SANCTION_ACTIONS[kind], moderator=moderator, sanction=sanction, note=note, detail=_until(ends_at)
+            action=SANCTION_ACTIONS[kind],
+            moderator=moderator,
+            sanction=sanction,
+            reason=reason_wording,
+            note=note,
+            note_to_author=note_to_author,
+            detail=_until(ends_at),
         )
     return sanction
 

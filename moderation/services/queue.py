@@ -16,7 +16,7 @@ REQUEST_DECISIONS = {
 
 
 def queue_decide(
-    *, items: str, action: str, ids: list[int], moderator, reason: str = "", note: str = ""
+    *, items: str, action: str, ids: list[int], moderator, reason: str = "", note: str = "", note_to_author: str = ""
 ) -> tuple[list[int], list[str]]:
     """Apply one action to several queue items ("comments" or "requests"), each in its own transaction.
 
@@ -30,10 +30,21 @@ def queue_decide(
                 decide = REQUEST_DECISIONS.get(action)
                 if decide is None:
                     raise ValidationError(f"“{action}” is not a decision on a removal request.")
-                decide(request=RemovalRequest.objects.get(pk=pk), moderator=moderator, reason=reason, note=note)
+                decide(
+                    request=RemovalRequest.objects.get(pk=pk),
+                    moderator=moderator,
+                    reason=reason,
+                    note=note,
+                    note_to_author=note_to_author,
+                )
             else:
                 comment_moderate(
-                    comment=Comment.objects.get(pk=pk), action=action, moderator=moderator, reason=reason, note=note
+                    comment=Comment.objects.get(pk=pk),
+                    action=action,
+                    moderator=moderator,
+                    reason=reason,
+                    note=note,
+                    note_to_author=note_to_author,
                 )
         except (Comment.DoesNotExist, RemovalRequest.DoesNotExist):
             refusals.append(f"Item {pk} no longer exists.")

@@ -1,4 +1,4 @@
-"""Readers' reports: one per reader per comment; enough different people hide the comment until a moderator looks."""
+"""Readers' reports: one per reader per comment; enough weight of reporters (moderation.reporting) hides the comment until a moderator looks."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -8,6 +8,7 @@ from forum.lib.people import member_or_none
 from forum.models import Comment
 from forum.threads import changes, fragments
 from moderation.models import Report
+from moderation.reporting import open_report_weight, report_weight
 from moderation.services.log import log_action
 from moderation.transitions import Action, State
 
@@ -21,13 +22,16 @@ def report_create(
     `origin_key` says who stands behind it for the threshold (account or
     network address), so fresh cookies on one address count once.
     """
+    member = member_or_none(reporter)
+    origin_key = origin_key or reporter_key
     report = Report(
         comment=comment,
         reason=reason,
         details=details.strip(),
-        reporter=member_or_none(reporter),
+        reporter=member,
         reporter_key=reporter_key,
-        origin_key=origin_key or reporter_key,
+        origin_key=origin_key,
+        weight=report_weight(origin_key=origin_key, is_member=member is not None),
     )
     report.full_clean(exclude=["comment"])
     with transaction.atomic():
@@ -39,12 +43,10 @@ def report_create(
                 report.save()
         except IntegrityError:
             raise ValidationError("You have already reported this comment. The moderators have it.") from None
-        # Flags from watched words (origin_key empty) are nobody: only people count.
-        people = (
-            Report.objects.open().filter(comment=current).exclude(origin_key="").values("origin_key").distinct().count()
-        )
-        if current.state == State.PUBLISHED and people >= settings.FORUM_REPORTS_TO_HIDE:
+        # Each reporter counts by their record (moderation.reporting); flags from watched words not at all.
+        weight = open_report_weight(current.pk)
+        if current.state == State.PUBLISHED and weight >= settings.FORUM_REPORTS_TO_HIDE:
             Comment.objects.filter(pk=current.pk).update(state=State.HIDDEN)
-            log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports from {people} people")
+            log_action(action=Action.HIDE_AFTER_REPORTS, comment=current, detail=f"Reports weighing {weight:g}")
             changes.refresh(fragments.affected_by([current.pk]))
     return report

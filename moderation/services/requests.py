@@ -24,6 +24,7 @@ def removal_request_create(
     comment: Comment | None = None,
     section: PostSection | None = None,
     requested_by=None,
+    requester_key: str = "",
 ) -> RemovalRequest:
     """Record a request to take down a comment or a post section; it waits for a moderator."""
     request = RemovalRequest(
@@ -32,24 +33,36 @@ def removal_request_create(
         reason=reason.strip(),
         contact=contact.strip(),
         requested_by=member_or_none(requested_by),
+        requester_key=requester_key,
     )
     request.full_clean()
     request.save()
     return request
 
 
-def removal_request_grant(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
+def removal_request_grant(
+    *, request: RemovalRequest, moderator, reason: str = "", note: str = "", note_to_author: str = ""
+) -> RemovalRequest:
     """Erase what was asked for; readers then see "Removed at author's request." in its place."""
     with transaction.atomic():
         current = _lock_open(request)
-        shown_by = set()
+        shown_by, recipient = set(), None
         if current.comment_id:
-            _, shown_by = erase_and_close_reports(
+            erasure = erase_and_close_reports(
                 [current.comment_id], state=State.REMOVED_AT_AUTHORS_REQUEST, moderator=moderator
             )
+            shown_by, recipient = erasure.shown_by, erasure.recipients.get(current.comment_id)
         else:
             _erase_section(current.section_id)
-        decided = _decide(current, RemovalRequest.Status.GRANTED, moderator, reason=reason, note=note)
+        decided = _decide(
+            current,
+            RemovalRequest.Status.GRANTED,
+            moderator,
+            reason=reason,
+            note=note,
+            note_to_author=note_to_author,
+            recipient=recipient,
+        )
         changes.refresh(shown_by)
         return decided
 
@@ -106,8 +119,10 @@ def _erase_post_title(post_id: int) -> None:
         )
 
 
-def removal_request_decline(*, request: RemovalRequest, moderator, reason: str = "", note: str = "") -> RemovalRequest:
-    """Leave the content up and close the request."""
+def removal_request_decline(
+    *, request: RemovalRequest, moderator, reason: str = "", note: str = "", note_to_author: str = ""
+) -> RemovalRequest:
+    """Leave the content up and close the request; the requester reads the outcome on their standing page."""
     with transaction.atomic():
         return _decide(_lock_open(request), RemovalRequest.Status.DECLINED, moderator, reason=reason, note=note)
 
@@ -122,7 +137,9 @@ def _lock_open(request: RemovalRequest) -> RemovalRequest:
     return current
 
 
-def _decide(request: RemovalRequest, status: str, moderator, *, reason: str, note: str) -> RemovalRequest:
+def _decide(
+    request: RemovalRequest, status: str, moderator, *, reason: str, note: str, note_to_author: str = "", recipient=None
+) -> RemovalRequest:
     """Close the request and put the decision on the log (inside the caller's transaction)."""
     request.status = status
     request.decided_by = moderator
@@ -136,5 +153,7 @@ def _decide(request: RemovalRequest, status: str, moderator, *, reason: str, not
         section=request.section,
         reason=reason,
         note=note,
+        note_to_author=note_to_author,
+        recipient=recipient,
     )
     return request

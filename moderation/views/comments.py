@@ -16,7 +16,7 @@ from moderation.services import bans as ban_service
 from moderation.services import comments as comment_service
 from moderation.transitions import Action
 from moderation.views.queue import decision_from, keyed
-from moderation.views.shared import moderators_only, next_url, submitted
+from moderation.views.shared import moderators_only, next_url, offer_quotes_found, submitted
 
 
 @require_http_methods(["GET", "POST"])
@@ -33,6 +33,7 @@ def comment(request, pk):
             messages.warning(request, " ".join(error.messages))
         else:
             messages.success(request, f"{Action(action).label}: {target.name}.")
+            offer_quotes_found(request, erased_ids=[target.pk])
         return HttpResponseRedirect(next_url(request, default=reverse("moderation:comment", args=[target.pk])))
     reports = list(target.reports.select_related("reporter").order_by("-created_at"))
     context = {
@@ -53,7 +54,7 @@ def comment(request, pk):
 @moderators_only
 def comment_act(request):
     """Moderators: a button under a comment in its thread ("hide:12"), from the page's one shared form."""
-    action, ids, _, _ = decision_from(request.POST)
+    action, ids, _ = decision_from(request.POST)
     back = next_url(request, default=reverse("moderation:queue"))
     if not action or len(ids) != 1:
         messages.error(request, "Choose an action under a comment.")
@@ -68,6 +69,7 @@ def comment_act(request):
         messages.warning(request, " ".join(error.messages))
     else:
         messages.success(request, f"{Action(action).label}: {target.name}.")
+        offer_quotes_found(request, erased_ids=[target.pk])
     # Back to the comment, unless it has left the thread (purged): an anchor to nothing sends thread.js looking.
     anchor = "" if target.state in Comment.UNLISTED_STATES else f"#c{target.pk}"
     return HttpResponseRedirect(f"{back.split('#', 1)[0]}{anchor}")

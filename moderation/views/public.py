@@ -60,15 +60,17 @@ def report_comment(request, pk):
     status = 200
     if request.method == "POST" and form.is_valid():
         device = cookies.device_for_posting(request)
-        if not limit("report-ip").attempt(client_ip(request)):
-            form.add_error(None, "Too many reports from here in the last hour. Please try again later.")
+        origin_key = keys.origin_key(user=request.user, address=client_ip(request))
+        # One person's reports are capped per hour (by account, else address), and per address.
+        if not limit("report-ip").attempt(client_ip(request)) or not limit("report-person").attempt(origin_key):
+            form.add_error(None, "Too many reports from you in the last hour. Please try again later.")
             return render(request, "moderation/report.html", {**context, "form": form}, status=429)
         try:
             report_service.report_create(
                 comment=target,
                 reporter=request.user,
                 reporter_key=keys.reader_key(user=request.user, device=device),
-                origin_key=keys.origin_key(user=request.user, address=client_ip(request)),
+                origin_key=origin_key,
                 **form.cleaned_data,
             )
         except ValidationError as error:
@@ -115,8 +117,20 @@ def _ask_to_remove(request, *, target: dict, post, refused: str):
         if not limit("removal-request-ip").attempt(client_ip(request)):
             form.add_error(None, "Too many requests from here in the last hour. Please try again later.")
             return render(request, "moderation/ask_to_remove.html", {**context, "form": form}, status=429)
-        request_service.removal_request_create(requested_by=request.user, **target, **form.cleaned_data)
-        messages.success(request, "Your request is with the moderators. Nothing changes until one of them grants it.")
-        return redirect(next(iter(target.values())).get_absolute_url())
+        device = cookies.device_for_posting(request)
+        request_service.removal_request_create(
+            requested_by=request.user,
+            requester_key=keys.reader_key(user=request.user, device=device),
+            **target,
+            **form.cleaned_data,
+        )
+        messages.success(
+            request,
+            "Your request is with the moderators. Nothing changes until one of them grants it; "
+            "your standing page shows their answer.",
+        )
+        response = redirect(next(iter(target.values())).get_absolute_url())
+        cookies.remember_device(response, device)
+        return response
     status = 400 if form.errors else 200
     return render(request, "moderation/ask_to_remove.html", {**context, "form": form}, status=status)

@@ -10,17 +10,29 @@ from forum.lib.inputs import parse_ids
 from moderation import transitions
 from moderation.commenters import beside_queue_items
 from moderation.forms import DecisionForm
-from moderation.selectors import held_comments, open_removal_requests, reported_comments, waiting_counts
+from moderation.models import Reason
+from moderation.selectors import (
+    held_comments,
+    open_appeals,
+    open_quote_findings,
+    open_removal_requests,
+    reported_comments,
+    waiting_counts,
+)
 from moderation.services import queue as queue_service
 from moderation.transitions import Action
-from moderation.views.shared import moderators_only
+from moderation.views.shared import moderators_only, offer_quotes_found
 
 # The queue's tabs: what each lists, and the actions its items offer (with their keyboard keys).
 QUEUE_TABS = {
     "held": ("Awaiting approval", held_comments),
     "reported": ("Reported", reported_comments),
     "requests": ("Removal requests", open_removal_requests),
+    "appeals": ("Appeals", open_appeals),
+    "quotes": ("Quotes removed words", open_quote_findings),
 }
+# Tabs whose items are answered by their own forms (moderation.views.second_looks), not the queue's buttons.
+ANSWERED_APART = {"appeals", "quotes"}
 
 
 ACTION_KEYS = {
@@ -52,16 +64,19 @@ def queue(request):
     """Moderators: what waits for a decision, oldest first, one tab at a time."""
     tab = request.GET.get("tab") if request.GET.get("tab") in QUEUE_TABS else "held"
     items = list(QUEUE_TABS[tab][1]()[: settings.FORUM_QUEUE_PAGE_SIZE])
-    beside = beside_queue_items(items) if tab != "requests" else {}
-    for item in items:
-        item.moderation_actions = keyed(_queue_actions(tab, item))
-        item.beside = beside.get(item.pk)
+    if tab not in ANSWERED_APART:
+        beside = beside_queue_items(items) if tab != "requests" else {}
+        for item in items:
+            item.moderation_actions = keyed(_queue_actions(tab, item))
+            item.beside = beside.get(item.pk)
     context = {
         "tab": tab,
         "tabs": QUEUE_TABS,
         "items": items,
-        "counts": waiting_counts(),
-        "bulk_actions": keyed(_bulk_actions(tab)),
+        "counts": _counted(request),
+        "bulk_actions": keyed(_bulk_actions(tab)) if tab not in ANSWERED_APART else [],
+        "answered_apart": tab in ANSWERED_APART,
+        "reasons": list(Reason.objects.offered()) if tab not in ANSWERED_APART else [],
     }
     return render(request, "moderation/queue.html", context)
 
@@ -70,11 +85,11 @@ def queue(request):
 @moderators_only
 def queue_act(request):
     """Moderators: one item's button, or a bulk action on the ticked items; then on to the next item."""
-    tab = request.POST.get("tab") if request.POST.get("tab") in QUEUE_TABS else "held"
-    action, ids, reason, note = decision_from(request.POST)
-    why = DecisionForm({"reason": reason, "note": note})
+    tab = request.POST.get("tab") if request.POST.get("tab") in set(QUEUE_TABS) - ANSWERED_APART else "held"
+    action, ids, why_data = decision_from(request.POST)
+    why = DecisionForm(why_data)
     if not action or not ids or not why.is_valid():
-        problem = " ".join(why.errors.get("reason", []) + why.errors.get("note", [])) if why.errors else ""
+        problem = " ".join(message for errors in why.errors.values() for message in errors)
         messages.error(request, problem or "Choose an action, and tick at least one item for a bulk action.")
         return redirect(f"{reverse('moderation:queue')}?tab={tab}")
     listed_before = list(QUEUE_TABS[tab][1]().values_list("pk", flat=True)[: settings.FORUM_QUEUE_PAGE_SIZE])
@@ -83,17 +98,22 @@ def queue_act(request):
         action=action,
         ids=ids,
         moderator=request.user,
-        reason=reason,
-        note=note,
+        **why.cleaned_data,
     )
     if done:
         messages.success(request, f"{Action(action).label}: {_count_label(len(done), tab)}.")
+        offer_quotes_found(request, erased_ids=done if tab != "requests" else [])
     for refusal in refusals:
         messages.warning(request, refusal)
     remaining = set(QUEUE_TABS[tab][1]().values_list("pk", flat=True)[: settings.FORUM_QUEUE_PAGE_SIZE])
     next_pk = _next_item(listed_before, acted=ids, remaining=remaining)
     fragment = f"#item-{next_pk}" if next_pk else ""
     return redirect(f"{reverse('moderation:queue')}?tab={tab}{fragment}")
+
+
+def _counted(request) -> dict[str, int]:
+    request.waiting_counts = waiting_counts()  # the header's badge reads it (moderation.context_processors)
+    return request.waiting_counts
 
 
 def _queue_actions(tab: str, item) -> list[tuple[str, str]]:
@@ -118,14 +138,16 @@ def keyed(actions) -> list[tuple[str, str, str, bool]]:
     return [(action, label, ACTION_KEYS.get(action, ""), action in DESTRUCTIVE_ACTIONS) for action, label in actions]
 
 
-def decision_from(data) -> tuple[str, list[int], str, str]:
-    """(action, ids, reason, note) from one item's button ("approve:12") or the bulk bar."""
+WHY_FIELDS = ("reason_choice", "reason", "note_to_author", "note")
+
+
+def decision_from(data) -> tuple[str, list[int], dict]:
+    """(action, ids, the DecisionForm's data) from one item's button ("approve:12") or the bulk bar."""
     if data.get("act"):
         action, _, pk = data["act"].partition(":")
-        ids = parse_ids([pk])
-        return action, ids, data.get(f"reason-{pk}", ""), data.get(f"note-{pk}", "")
+        return action, parse_ids([pk]), {field: data.get(f"{field}-{pk}", "") for field in WHY_FIELDS}
     ids = parse_ids(data.getlist("selected"))
-    return data.get("bulk", ""), ids, data.get("bulk-reason", ""), data.get("bulk-note", "")
+    return data.get("bulk", ""), ids, {field: data.get(f"bulk-{field}", "") for field in WHY_FIELDS}
 
 
 def _next_item(listed_before: list[int], *, acted: list[int], remaining: set[int]) -> int | None:

@@ -211,8 +211,9 @@ def test_a_members_view_of_a_mixed_thread_stays_at_a_fixed_number_of_queries(cli
     assert page.count("class=remove-link") == 50  # the member's own comments are marked
     # post, the page's rows with which are still the member's to edit (the post's sections and
     # labels, and where pages begin, are kept per thread version), + session, user, the two
-    # permission reads that decide whether moderation actions show, and whether the member follows the post
-    assert thread_queries(client, small) == thread_queries(client, large) == 7
+    # permission reads that decide whether moderation actions show, whether the member follows the post,
+    # and the member's undismissed notices (moderation.authors), one read for the whole page
+    assert thread_queries(client, small) == thread_queries(client, large) == 8
 
 
 def test_thread_renders_stored_fragments_without_rendering_on_read(client):

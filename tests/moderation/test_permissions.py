@@ -7,8 +7,10 @@ from django.urls import reverse
 
 from forum.models import Comment
 from moderation.identity import identity_of_comment
-from moderation.models import Ban, ModerationLogEntry, PersonNote, Sanction, WatchedWord
+from moderation.models import Appeal, Ban, ModerationLogEntry, PersonNote, QuoteFinding, Sanction, WatchedWord
+from moderation.services.appeals import appeal_file
 from moderation.services.bans import ban_create
+from moderation.services.comments import comment_moderate
 from moderation.services.people import note_add, sanction_impose
 from moderation.services.words import watched_word_add
 from tests.factories import make_comment, make_editor, make_member, make_moderator, make_post
@@ -32,6 +34,15 @@ def world():
         identity=person, kind="hold", reason="Check first", ends_at=None, moderator=moderator, subject_label="Obelix"
     )
     word = watched_word_add(phrase="menhir dealer", action="hold", moderator=moderator)
+    # An appeal of another moderator's decision, and a comment quoting erased words.
+    decider = make_moderator("Decider")
+    appealed = make_comment(post=post, text="Hidden, then appealed")
+    comment_moderate(comment=appealed, action="hide", moderator=decider)
+    appeal = appeal_file(entry=ModerationLogEntry.objects.get(comment=appealed), text="Look again")
+    sentence = "one two three four five six seven eight nine ten"
+    erased = make_comment(post=post, text=sentence)
+    make_comment(post=post, text=f"Quoting: {sentence}")
+    comment_moderate(comment=erased, action="remove", moderator=decider)
     return {
         "post": post,
         "published": published,
@@ -42,6 +53,8 @@ def world():
         "note": note,
         "sanction": sanction,
         "word": word,
+        "appeal": appeal,
+        "finding": QuoteFinding.objects.get(),
     }
 
 
@@ -74,6 +87,14 @@ def moderation_requests(world):
         ("post", reverse("moderation:watched_words"), {"phrase": "boar", "action": "flag"}),
         ("post", reverse("moderation:watched_words_test"), {"sample": "A menhir dealer"}),
         ("post", reverse("moderation:watched_word_delete", args=[world["word"].pk]), {}),
+        ("get", reverse("moderation:queue") + "?tab=appeals", {}),
+        ("get", reverse("moderation:queue") + "?tab=quotes", {}),
+        (
+            "post",
+            reverse("moderation:appeal_answer", args=[world["appeal"].pk]),
+            {"outcome": "reversed", "reason": "Fair point"},
+        ),
+        ("post", reverse("moderation:quote_act", args=[world["finding"].pk]), {"act": "remove"}),
     ]
 
 
@@ -99,6 +120,7 @@ def test_readers_commenters_and_other_editors_are_refused_everywhere_and_change_
     assert Ban.objects.active().count() == 1
     assert PersonNote.objects.kept().count() == 1 and Sanction.objects.active().count() == 1
     assert list(WatchedWord.objects.values_list("phrase", flat=True)) == ["menhir dealer"]
+    assert Appeal.objects.get().is_open and QuoteFinding.objects.open().exists()
 
 
 def test_moderators_reach_every_page_and_action(world):
@@ -112,6 +134,8 @@ def test_moderators_reach_every_page_and_action(world):
     assert list(PersonNote.objects.kept().values_list("text", flat=True)) == ["Another note"]
     assert list(Sanction.objects.active().values_list("kind", flat=True)) == ["warning"]
     assert list(WatchedWord.objects.values_list("phrase", flat=True)) == ["boar"]
+    assert Appeal.objects.get().status == Appeal.Status.REVERSED
+    assert not QuoteFinding.objects.open().exists()
 
 
 def test_an_editor_sets_the_policy_of_their_own_post_only(world):

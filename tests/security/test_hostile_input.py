@@ -18,7 +18,10 @@ from django.test import Client
 from django.urls import reverse
 
 from forum.models import Comment, PostSection
-from tests.factories import make_comment, make_member, make_moderator, make_post
+from moderation.models import AuthorNotice, ModerationLogEntry, QuoteFinding
+from moderation.services.appeals import appeal_file
+from moderation.services.comments import comment_moderate
+from tests.factories import make_comment, make_member, make_moderator, make_post, post_comment
 
 from .hostile import XSS_VECTORS, as_header, naughty_strings, page_problems, stored_html_problems
 
@@ -51,6 +54,7 @@ def generous_limits(settings):
         "FORUM_COMMENTS_PER_POSTER",
         "FORUM_SUBMISSIONS_PER_IP",
         "FORUM_REPORTS_PER_IP",
+        "FORUM_REPORTS_PER_PERSON",
         "FORUM_REMOVAL_REQUESTS_PER_IP",
         "FORUM_SIGNUPS_PER_IP",
         "FORUM_LOGIN_FAILURES_PER_IP",
@@ -73,6 +77,18 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
     known = make_comment(post=quiet, author_name="Obelix", text="Menhirs", ip_address="203.0.113.9")
     moderator_client = Client(raise_request_exception=False)
     moderator_client.force_login(make_moderator("Vitalstatistix"))
+    # An anonymous author told of a decision, who appeals it; a quote of erased words waiting.
+    author = Client(raise_request_exception=False)
+    post_comment(author, quiet, text="Words a moderator hides")
+    appealed = Comment.objects.get(text="Words a moderator hides")
+    comment_moderate(comment=appealed, action="hide", moderator=make_moderator("Decider"))
+    decision = ModerationLogEntry.objects.get(comment=appealed)
+    appeal = appeal_file(entry=decision, text="Please look again")
+    notice = AuthorNotice.objects.get(entry=decision)
+    erased = make_comment(post=quiet, text="one two three four five six seven eight nine ten")
+    make_comment(post=quiet, text="Quoting: one two three four five six seven eight nine ten")
+    comment_moderate(comment=erased, action="remove", moderator=make_moderator("Remover"))
+    finding = QuoteFinding.objects.get()
     reader = Client(raise_request_exception=False)
     member = Client(raise_request_exception=False)
     member.force_login(make_member("Getafix"))
@@ -174,7 +190,14 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
             moderator_client,
             "post",
             reverse("moderation:comment", args=[reported.pk]),
-            {"action": value, "reason": value, "note": value, "next": value},
+            {
+                "action": value,
+                "reason_choice": value,
+                "reason": value,
+                "note_to_author": value,
+                "note": value,
+                "next": value,
+            },
             label="moderation action",
             value=value,
         )
@@ -182,7 +205,14 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
             moderator_client,
             "post",
             reverse("moderation:queue_act"),
-            {"tab": value, "bulk": "hide", "selected": [value, str(reported.pk)], "bulk-reason": value},
+            {
+                "tab": value,
+                "bulk": "hide",
+                "selected": [value, str(reported.pk)],
+                "bulk-reason": value,
+                "bulk-reason_choice": value,
+                "bulk-note_to_author": value,
+            },
             label="queue bulk",
             value=value,
         )
@@ -237,6 +267,41 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
             label="acknowledged warning",
             value=value,
         )
+        # What authors send about decisions, and what moderators answer.
+        run.send(reader, "get", reverse("moderation:standing"), {"key": value}, label="standing ?key", value=value)
+        run.send(
+            author,
+            "post",
+            reverse("moderation:appeal", args=[decision.pk]),
+            {"text": value, "key": [value, ""][number % 2]},
+            label="appeal",
+            value=value,
+        )
+        run.send(
+            author,
+            "post",
+            reverse("moderation:notice_dismiss", args=[notice.pk]),
+            {"next": value, "key": [value, ""][number % 2]},
+            label="notice dismiss",
+            value=value,
+        )
+        if number % 2:
+            run.send(
+                moderator_client,
+                "post",
+                reverse("moderation:appeal_answer", args=[appeal.pk]),
+                {"outcome": [value, "upheld"][number % 4 == 1], "reason": value},
+                label="appeal answer",
+                value=value,
+            )
+            run.send(
+                moderator_client,
+                "post",
+                reverse("moderation:quote_act", args=[finding.pk]),
+                {"act": [value, "keep"][number % 4 == 3]},
+                label="quote act",
+                value=value,
+            )
         # Cookies the site reads back.
         browser = Client(raise_request_exception=False)
         raw = as_header(value)
@@ -255,6 +320,9 @@ def test_no_hostile_input_gets_a_500_or_leaves_markup_behind(generous_limits, se
         "log as moderator": moderator_client.get(reverse("moderation:log")),
         "commenter": moderator_client.get(reverse("moderation:commenter", args=[known.pk])),
         "watched words": moderator_client.get(reverse("moderation:watched_words")),
+        "appeals": moderator_client.get(reverse("moderation:queue") + "?tab=appeals"),
+        "quotes": moderator_client.get(reverse("moderation:queue") + "?tab=quotes"),
+        "standing": author.get(reverse("moderation:standing")),
         "editors' inbox": moderator_client.get(reverse("forum:submission_inbox")),
         "search": reader.get(reverse("forum:search"), {"q": "alert"}),
     }

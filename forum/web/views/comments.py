@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from forum.lib import cookies, keys
@@ -18,6 +19,7 @@ from forum.threads import assemble, marks
 from forum.threads.reader import Reader
 from forum.web.forms import CommentTextForm
 from forum.web.views.posts import after_reading, comment_form, render_post
+from moderation.authors import key_was_told_about
 from moderation.policy import rules_for
 
 
@@ -75,13 +77,10 @@ def comment_author_required(view):
         if comment is not None and comment.is_authored_by(user=request.user, removal_key=key):
             if offered_key:
                 throttle.give_back(address)
+                request.checked_removal_keys = [offered_key]  # its author's notices show on the page
             response = view(request, comment=comment, removal_key=key, offered_key=offered_key)
-        elif offered_key:
-            response = render(request, "forum/removal_link_invalid.html", status=404)
-        elif comment is None:
-            raise Http404("No such comment.")
         else:
-            response = render(request, "forum/not_your_comment.html", {"comment": comment}, status=403)
+            response = _not_the_author(request, comment, offered_key=offered_key, throttle=throttle, address=address)
         if offered_key:
             # The key is in this page's address: never send it to another site. (Not
             # "no-referrer": Chromium then sends Origin: null and the form fails CSRF.)
@@ -135,6 +134,19 @@ def comment_remove(request, *, comment, removal_key, offered_key):
     return render(
         request, "forum/comment_remove.html", {"comment": comment, "post": comment.post, "offered_key": offered_key}
     )
+
+
+def _not_the_author(request, comment, *, offered_key: str, throttle: Throttle, address: str):
+    """The page for a key or a session that does not prove authorship: the same for every wrong key."""
+    if offered_key and comment is not None and key_was_told_about(offered_key, comment_id=comment.pk):
+        # A moderator erased the comment, and its key with it: what was decided is on the standing page.
+        throttle.give_back(address)
+        return redirect(f"{reverse('moderation:standing')}?key={offered_key}")
+    if offered_key:
+        return render(request, "forum/removal_link_invalid.html", status=404)
+    if comment is None:
+        raise Http404("No such comment.")
+    return render(request, "forum/not_your_comment.html", {"comment": comment}, status=403)
 
 
 def _removal_key_throttle() -> Throttle:

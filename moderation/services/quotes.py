@@ -1,0 +1,75 @@
+"""Erasure follows the words: comments that quote erased words are found and wait for a moderator.
+
+Taking the quote out is moderation.services.quote_edits (it edits a comment through forum.services).
+
+Found by the fingerprint index (forum.lib.quotes, forum.models.QuoteMark), never by reading every comment:
+only the comments sharing a fingerprint with the erased words are read and compared.
+"""
+
+import hashlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from forum.lib.quotes import fingerprints, quoted_spans
+from forum.models import Comment, QuoteMark
+from moderation.models import QuoteFinding
+
+# The index is looked up this many fingerprints at a time (SQLite's limit on query parameters).
+LOOKUP_BATCH = 500
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def quotes_find(*, erased_texts: dict[int, str]) -> int:
+    """Record each live comment that repeats a run of these erased comments' words; call before their words
+    are dropped from memory (the texts are never stored). Returns how many findings were made."""
+    marks_of = {pk: fingerprints(text) for pk, text in erased_texts.items() if text}
+    wanted = sorted(set().union(*marks_of.values())) if marks_of else []
+    sharing: dict[int, set[int]] = {}
+    for start in range(0, len(wanted), LOOKUP_BATCH):
+        rows = QuoteMark.objects.filter(mark__in=wanted[start : start + LOOKUP_BATCH]).exclude(
+            comment_id__in=list(erased_texts)
+        )
+        for comment_id, mark in rows.values_list("comment_id", "mark"):
+            sharing.setdefault(comment_id, set()).add(mark)
+    if not sharing:
+        return 0
+    candidates = Comment.objects.filter(pk__in=list(sharing)).exclude(state__in=Comment.GONE_STATES)
+    findings = []
+    for pk, text in candidates.values_list("pk", "text"):
+        for erased_pk, marks in marks_of.items():
+            spans = quoted_spans(erased_texts[erased_pk], text) if marks & sharing[pk] else []
+            if spans:
+                findings.append(
+                    QuoteFinding(
+                        comment_id=pk,
+                        erased_id=erased_pk,
+                        spans=[list(span) for span in spans],
+                        text_hash=text_hash(text),
+                    )
+                )
+    QuoteFinding.objects.bulk_create(findings, ignore_conflicts=True)
+    return len(findings)
+
+
+def quote_keep(*, finding: QuoteFinding, moderator) -> QuoteFinding:
+    """The moderator judges the repeated words may stay (a common phrase, not a quote): close the finding."""
+    with transaction.atomic():
+        return close(lock_open(finding), moderator, QuoteFinding.Outcome.KEPT)
+
+
+def lock_open(finding: QuoteFinding) -> QuoteFinding:
+    current = QuoteFinding.objects.select_for_update().get(pk=finding.pk)
+    if current.resolved_at is not None:
+        raise ValidationError("Another moderator has already dealt with this quote.")
+    return current
+
+
+def close(finding: QuoteFinding, moderator, outcome: str) -> QuoteFinding:
+    finding.resolved_at, finding.resolved_by, finding.outcome = timezone.now(), moderator, outcome
+    finding.save(update_fields=["resolved_at", "resolved_by", "outcome"])
+    return finding
