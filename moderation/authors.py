@@ -95,6 +95,11 @@ class Standing:
     removal_requests: list[RemovalRequest]
     reports: list[Report]
 
+    @property
+    def person_notices(self) -> list[AuthorNotice]:
+        """Decisions about them rather than one comment: warnings, holds, suspensions, bans (and their appeals)."""
+        return [notice for notice in self.notices if notice.entry.sanction_id or notice.entry.ban_id]
+
 
 def standing_of(author: Author) -> Standing:
     """The author's comments with the decisions on them, the decisions on them as a person, their

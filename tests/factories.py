@@ -11,6 +11,7 @@ from django.urls import reverse
 from accounts.models import User
 from forum.models import Comment, Post, PostSection
 from forum.services.comments import comment_post
+from moderation.models import DEFAULT_REASONS, Reason
 from moderation.roles import grant_role_permissions
 
 PASSWORD = "a long passphrase"
@@ -106,3 +107,9 @@ def post_comment(client, post: Post, parent: Comment | None = None, **data):
         else reverse("forum:comment_create", args=[post.slug])
     )
     return client.post(url, data)
+
+
+def make_reasons() -> None:
+    """The default reasons moderators pick from, as migration 0008 leaves them (a browser test's flush empties them)."""
+    for position, wording in enumerate(DEFAULT_REASONS):
+        Reason.objects.get_or_create(wording=wording, defaults={"position": position * 10})

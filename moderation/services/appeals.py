@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from forum.lib.people import MODERATE_COMMENTS
 from forum.models import Comment
-from moderation.models import Appeal, Ban, ModerationLogEntry, Sanction, ScreeningHit
+from moderation.models import Appeal, AuthorNotice, Ban, ModerationLogEntry, Sanction, ScreeningHit
 from moderation.services.bans import ban_lift
 from moderation.services.comments import comment_moderate
 from moderation.services.log import log_action
@@ -27,6 +27,8 @@ def appeal_file(*, entry: ModerationLogEntry, text: str) -> Appeal:
     try:
         with transaction.atomic():
             appeal.save()
+            # Answered by appealing: the notice leaves the top of their pages (the standing page keeps it).
+            AuthorNotice.objects.filter(entry=entry, dismissed_at__isnull=True).update(dismissed_at=timezone.now())
     except IntegrityError:
         raise ValidationError("This decision has been appealed already: one appeal per decision.") from None
     return appeal

@@ -11,6 +11,7 @@ from forum.services.comments import comment_edit, comment_post, comment_remove_b
 from forum.services.submissions import submission_create
 from moderation.identity import identity_of_comment
 from moderation.models import Ban, ModerationLogEntry
+from moderation.services.appeals import appeal_file
 from moderation.services.bans import ban_create
 from moderation.services.comments import comment_moderate
 from moderation.services.people import note_add, sanction_impose
@@ -18,7 +19,7 @@ from moderation.services.reports import report_create
 from moderation.services.requests import removal_request_create
 from moderation.services.words import watched_word_add
 from tests import html_validator
-from tests.factories import PASSWORD, make_editor, make_member, make_moderator, make_post
+from tests.factories import PASSWORD, make_editor, make_member, make_moderator, make_post, make_reasons
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -93,6 +94,19 @@ def build_world() -> World:
     )
     ban_create(kind=Ban.Kind.NAME, comment=named, moderator=moderator, days=7, reason="Spam")
     submission = submission_create(title="A porter's view", text="We walk miles.", credit=Submission.Credit.ANONYMOUS)
+    # A member told of two decisions (one appealed), and a comment quoting words a moderator removed.
+    make_reasons()
+    for text in ("A joke that landed badly on the night shift.", "Another aside about the car park."):
+        aside = comment_post(post=post, text=text, author=member)
+        comment_moderate(
+            comment=aside, action="hide", moderator=moderator, reason="Off-topic", note_to_author="Keep to the wards."
+        )
+    appeal_file(entry=ModerationLogEntry.objects.filter(action="hide", comment__author=member).first(), text="Why?")
+    canteen = comment_post(
+        post=post, text="The canteen closes at six and the machine takes only coins", anon_device="d"
+    )
+    comment_post(post=post, parent=canteen, text="So the canteen closes at six and the machine takes only coins?")
+    comment_moderate(comment=canteen, action="remove", moderator=moderator, reason="Private information")
 
     slug = post.slug
     pages = [
@@ -118,6 +132,9 @@ def build_world() -> World:
         ("queue: held", reverse("moderation:queue") + "?tab=held", "moderator"),
         ("queue: reported", reverse("moderation:queue") + "?tab=reported", "moderator"),
         ("queue: removal requests", reverse("moderation:queue") + "?tab=requests", "moderator"),
+        ("queue: appeals", reverse("moderation:queue") + "?tab=appeals", "moderator"),
+        ("queue: quotes", reverse("moderation:queue") + "?tab=quotes", "moderator"),
+        ("standing", reverse("moderation:standing"), "member"),
         ("moderator's comment page", reverse("moderation:comment", args=[rude.pk]), "moderator"),
         ("ban", reverse("moderation:comment_ban", args=[reported.pk]), "moderator"),
         ("bans", reverse("moderation:bans"), "moderator"),
