@@ -30,6 +30,7 @@ def member_data(user, *, absolute_url) -> dict:
         "pieces_sent": _pieces_sent(user),
         "reports": _reports(user),
         "removal_requests": _removal_requests(user),
+        "decisions": _decisions(user),
     }
 
 
@@ -40,6 +41,7 @@ def _profile(user, absolute_url) -> dict:
         "joined_at": _when(user.date_joined),
         "last_login_at": _when(user.last_login),
         "email_on_replies": user.email_on_replies,
+        "email_on_decisions": user.email_on_decisions,
         "profile_url": absolute_url(user.get_absolute_url()),
     }
 
@@ -94,6 +96,7 @@ def _reports(user) -> list[dict]:
             "reason": report.reason,
             "details": report.details,
             "reported_at": _when(report.created_at),
+            "outcome": report.outcome,
         }
         for report in user.reports.order_by("created_at")
     ]
@@ -110,6 +113,28 @@ def _removal_requests(user) -> list[dict]:
         }
         for request in user.removal_requests.order_by("created_at")
     ]
+
+
+def _decisions(user) -> list[dict]:
+    """What moderators told the member about their words or them, and their appeals (moderation.authors)."""
+    notices = user.notices.select_related("entry__appeal").order_by("created_at", "pk")
+    return [
+        {
+            "decision": notice.entry.get_action_display(),
+            "comment": notice.entry.comment_id,
+            "reason": notice.entry.reason,
+            "note_to_you": notice.entry.note_to_author,
+            "decided_at": _when(notice.entry.created_at),
+            "appeal": _appeal(notice.entry.appeal_or_none),
+        }
+        for notice in notices
+    ]
+
+
+def _appeal(appeal) -> dict | None:
+    if appeal is None:
+        return None
+    return {"text": appeal.text, "status": appeal.status, "answer": appeal.answer, "sent_at": _when(appeal.created_at)}
 
 
 def unregistered_name_refusal(name: str) -> str | None:

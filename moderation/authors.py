@@ -81,10 +81,14 @@ def open_notices_for(request) -> list[AuthorNotice]:
             else list(
                 notices_of(author)
                 .undismissed()
-                .select_related("entry__comment__post", "entry__sanction", "entry__ban")
+                .select_related("entry__comment__post", "entry__sanction", "entry__ban", "entry__appeal")
                 .order_by("-created_at", "-pk")[:NOTICES_SHOWN]
             )
         )
+        # A notice reached through a key in the page's address links on with that key; others do not carry it.
+        checked = {hash_removal_key(key): key for key in getattr(request, "checked_removal_keys", [])}
+        for notice in request._open_notices:
+            notice.opened_by_key = checked.get(notice.key_hash, "")
     return request._open_notices
 
 
@@ -98,7 +102,13 @@ class Standing:
     @property
     def person_notices(self) -> list[AuthorNotice]:
         """Decisions about them rather than one comment: warnings, holds, suspensions, bans (and their appeals)."""
-        return [notice for notice in self.notices if notice.entry.sanction_id or notice.entry.ban_id]
+        about_them = {
+            notice.entry_id: notice
+            for notice in reversed(self.notices)  # one per decision, though told to their account and browser
+            if (notice.entry.sanction_id or notice.entry.ban_id)
+            and notice.entry.action not in ModerationLogEntry.APPEAL_ANSWERS
+        }
+        return list(reversed(about_them.values()))
 
 
 def standing_of(author: Author) -> Standing:
@@ -129,12 +139,16 @@ def standing_of(author: Author) -> Standing:
 
 
 def _attach_decisions(comments: list[Comment], notices: list[AuthorNotice]) -> None:
-    """Each comment's latest decision told to its author (its reason, note and appeal), from the notices read."""
-    latest: dict[int, ModerationLogEntry] = {}
+    """Each comment's decisions told to its author, newest first, from the notices read; an appeal's answer
+    shows with its appeal, not as a decision of its own."""
+    decisions: dict[int, list[ModerationLogEntry]] = {}
     for notice in notices:  # newest first
-        latest.setdefault(notice.entry.comment_id, notice.entry)
+        entry = notice.entry
+        listed = decisions.setdefault(entry.comment_id, [])
+        if entry.action not in ModerationLogEntry.APPEAL_ANSWERS and entry not in listed:
+            listed.append(entry)
     for comment in comments:
-        comment.decision = latest.get(comment.pk)
+        comment.decisions = decisions.get(comment.pk, [])
 
 
 def _requests_of(author: Author) -> list[RemovalRequest]:

@@ -220,9 +220,13 @@ class SanctionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        # The listed reason goes on the public log ("Commenter warned: Spam"); the commenter reads both.
+        # The listed reason leads the reason the commenter reads; like it, never on a public page.
         choice = cleaned.pop("reason_choice", None)
-        cleaned["reason_wording"] = choice.wording if choice else ""
+        if choice and cleaned.get("reason"):
+            try:
+                cleaned["reason"] = public_reason(choice, cleaned["reason"].strip())
+            except forms.ValidationError as error:
+                self.add_error("reason", error)
         duration, until = cleaned.get("duration"), cleaned.get("until")
         if duration == "date" and not until:
             self.add_error("until", "Choose the date and time the sanction ends.")

@@ -74,8 +74,19 @@ REMOVED_QUOTE_MARK = "[quoted words removed by a moderator]"
 def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
     """The text with each span replaced by a visible mark, so readers see where words were taken out."""
     pieces, last = [], 0
-    for start, end in sorted(spans):
+    for start, end in _merged(spans):
         pieces += [text[last:start], REMOVED_QUOTE_MARK]
         last = end
     pieces.append(text[last:])
     return "".join(pieces)
+
+
+def _merged(spans) -> list[tuple[int, int]]:
+    """Overlapping or touching spans (two quotes of one passage) as one."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(start, end) for start, end in merged]

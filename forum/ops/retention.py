@@ -1,5 +1,5 @@
-"""How long the forum keeps what it does not need: comments' IP addresses and browser hashes, notes on
-deleted accounts, expired sessions."""
+"""How long the forum keeps what it does not need: comments' IP addresses and browser hashes (and the
+browser hashes notices to authors were told through), notes on deleted accounts, expired sessions."""
 
 from datetime import timedelta
 
@@ -8,7 +8,7 @@ from django.contrib.sessions.models import Session
 from django.utils import timezone
 
 from forum.models import Comment
-from moderation.services import people
+from moderation.services import notices, people
 
 
 def ip_addresses_purge(*, days: int | None = None) -> str:
@@ -24,7 +24,11 @@ def _device_hashes_purge() -> str:
     """Forget which browser posted comments older than FORUM_IDENTITY_RETENTION_DAYS."""
     cutoff = timezone.now() - timedelta(days=settings.FORUM_IDENTITY_RETENTION_DAYS)
     dropped = Comment.objects.filter(created_at__lt=cutoff).exclude(device_hash="").update(device_hash="")
-    return f"Dropped the browser hashes of {dropped} comment(s) posted before {cutoff:%Y-%m-%d %H:%M} UTC."
+    told = notices.device_hashes_forget(before=cutoff)
+    return (
+        f"Dropped the browser hashes of {dropped} comment(s) posted before {cutoff:%Y-%m-%d %H:%M} UTC, "
+        f"and of {told} notice(s) to authors."
+    )
 
 
 def _notes_purge() -> str:

@@ -114,7 +114,9 @@ def send_pending_notifications(*, now=None) -> int:
 
 def _send_to(recipient_id: int, ids: list[int], notice_ids: list[int]) -> int:
     """Send one member's claimed rows as one email; 1 if an email went, 0 if nothing was left to say."""
-    recipient = get_user_model().objects.get(pk=recipient_id)
+    recipient = get_user_model().objects.filter(pk=recipient_id).first()
+    if recipient is None:  # the account was deleted since the rows were listed
+        return 0
     notifications = list(
         Notification.objects.filter(pk__in=ids)
         .select_related("comment__post", "comment__author", "comment__parent")
@@ -179,7 +181,8 @@ def _email(recipient, notifications: list[Notification], decisions: list[AuthorN
 def _subject(replies: int, decisions: int, forum_name: str) -> str:
     parts = []
     if decisions:
-        parts.append(f"{decisions} moderator{'' if decisions == 1 else 's'}' decision{'' if decisions == 1 else 's'}")
+        parts.append("a moderator's decision" if decisions == 1 else f"{decisions} moderators' decisions")
     if replies:
         parts.append(f"{replies} new {'reply' if replies == 1 else 'replies'}")
-    return f"{' and '.join(parts)} on {forum_name}"
+    said = " and ".join(parts)
+    return f"{said[0].upper()}{said[1:]} on {forum_name}"

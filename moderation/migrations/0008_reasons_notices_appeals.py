@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('text_hash', models.CharField(max_length=64)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('resolved_at', models.DateTimeField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, choices=[('', 'Waiting'), ('removed', 'Quoted part removed'), ('kept', 'Kept as it is')], default='', max_length=8)),
+                ('outcome', models.CharField(blank=True, choices=[('', 'Waiting'), ('removed', 'Quoted part removed'), ('kept', 'Kept as it is'), ('gone', 'The quoting comment was erased too')], default='', max_length=8)),
             ],
             options={
                 'ordering': ['created_at', 'pk'],
@@ -190,6 +190,7 @@ def give_closed_reports_an_outcome(apps, schema_editor):
     """Reports closed before outcomes were kept: agreed when the comment went, dismissed when it stayed up."""
     Report = apps.get_model("moderation", "Report")
     closed = Report.objects.filter(resolved_at__isnull=False, outcome="")
+    # Granted removal requests and the author's own removal say nothing of the reports (as the service has it).
     closed.filter(comment__state__in=["hidden", "removed_by_moderator", "purged", "rejected"]).update(outcome="agreed")
     closed.filter(comment__state="published").update(outcome="dismissed")
 

@@ -19,6 +19,7 @@ class QuoteFinding(models.Model):
         NONE = "", "Waiting"
         REMOVED = "removed", "Quoted part removed"
         KEPT = "kept", "Kept as it is"
+        GONE = "gone", "The quoting comment was erased too"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="quote_findings")
     # The erased comment: only its id and tombstone remain, never its words.

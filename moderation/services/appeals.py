@@ -7,15 +7,17 @@ from django.utils import timezone
 
 from forum.lib.people import MODERATE_COMMENTS
 from forum.models import Comment
-from moderation.models import Appeal, AuthorNotice, Ban, ModerationLogEntry, Sanction, ScreeningHit
+from moderation.models import Appeal, AuthorNotice, Ban, ModerationLogEntry, Report, Sanction, ScreeningHit
+from moderation.policy import rules_for
 from moderation.services.bans import ban_lift
 from moderation.services.comments import comment_moderate
 from moderation.services.log import log_action
-from moderation.services.notices import recipient_of_notices
+from moderation.services.notices import recipients_of_notices
 from moderation.services.people import sanction_lift
 from moderation.transitions import Action
 
 WORDS_CANNOT_COME_BACK = "The words were erased when the decision was taken and cannot come back."
+GRANTED = "Appeal granted."
 
 
 def appeal_file(*, entry: ModerationLogEntry, text: str) -> Appeal:
@@ -35,7 +37,10 @@ def appeal_file(*, entry: ModerationLogEntry, text: str) -> Appeal:
 
 
 def appeal_answer(*, appeal: Appeal, moderator, reverse: bool, reason: str) -> Appeal:
-    """Uphold or reverse the decision, undoing what can be undone; logged publicly without words, author told."""
+    """Uphold or reverse the decision, undoing what can be undone; logged publicly without words, author told.
+
+    An answer about a person (a sanction, a ban) is public only as that it happened: its reason, like the
+    sanction's, is for the person alone (their notice)."""
     with transaction.atomic():
         current = Appeal.objects.select_for_update().select_related("entry").get(pk=appeal.pk)
         if not current.is_open:
@@ -48,15 +53,17 @@ def appeal_answer(*, appeal: Appeal, moderator, reverse: bool, reason: str) -> A
         current.answered_by, current.answered_at, current.answer = moderator, timezone.now(), reason.strip()
         current.full_clean(exclude=["entry"])
         current.save(update_fields=["status", "answered_by", "answered_at", "answer"])
+        about_person = bool(entry.sanction_id or entry.ban_id)
         log_action(
             action=Action.APPEAL_REVERSED if reverse else Action.APPEAL_UPHELD,
             moderator=moderator,
             comment=entry.comment,
             sanction=entry.sanction,
             ban=entry.ban,
-            reason=reason,
+            reason="" if about_person else reason,
+            note_to_author=reason if about_person else "",
             detail=undone,
-            recipient=recipient_of_notices(entry),
+            recipients=recipients_of_notices(entry),
         )
     return current
 
@@ -67,34 +74,63 @@ def _moderators_count() -> int:
 
 def _reverse(entry: ModerationLogEntry, moderator) -> str:
     """Undo the decision as far as it can be undone; returns what was done, for the log and the author."""
-    why = "Appeal granted."
     if entry.comment_id:
-        comment = Comment.objects.get(pk=entry.comment_id)
-        if comment.is_gone:
-            return WORDS_CANNOT_COME_BACK
-        if comment.state == Comment.State.HIDDEN:
-            comment_moderate(comment=comment, action=Action.UNHIDE, moderator=moderator, reason=why)
-            return "The comment is shown again."
-        return "The comment is already shown."
+        return _reverse_on_comment(entry, moderator)
     if entry.sanction_id:
         sanction = Sanction.objects.get(pk=entry.sanction_id)
         if sanction.is_active:
-            sanction_lift(sanction=sanction, moderator=moderator, note=why)
-        approved = _approve_held_by(sanction, moderator)
+            sanction_lift(sanction=sanction, moderator=moderator, note=GRANTED)
+        approved = _approve_held_only_by(sanction, moderator)
         return "The sanction is lifted." + (f" {approved} held comment(s) approved." if approved else "")
     if entry.ban_id:
         ban = Ban.objects.get(pk=entry.ban_id)
         if ban.is_active:
-            ban_lift(ban=ban, moderator=moderator, reason=why)
-        return "The ban is lifted."
+            ban_lift(ban=ban, moderator=moderator, reason=GRANTED)
+        shown = _unhide_hidden_with(ban, moderator)
+        return "The ban is lifted." + (f" {shown} comment(s) hidden with it are shown again." if shown else "")
     return ""
 
 
-def _approve_held_by(sanction: Sanction, moderator) -> int:
-    """A hold reversed: the comments it held that still wait are approved."""
-    held = Comment.objects.pending().filter(pk__in=ScreeningHit.objects.filter(sanction=sanction).values("comment_id"))
-    count = 0
-    for comment in held:
-        comment_moderate(comment=comment, action=Action.APPROVE, moderator=moderator, reason="Appeal granted.")
-        count += 1
-    return count
+def _reverse_on_comment(entry: ModerationLogEntry, moderator) -> str:
+    comment = Comment.objects.get(pk=entry.comment_id)
+    # The reporters were wrong after all: their record says so (moderation.reporting).
+    Report.objects.filter(comment=comment, outcome=Report.Outcome.AGREED).update(outcome=Report.Outcome.DISMISSED)
+    if comment.is_gone or entry.action == Action.REMOVE_QUOTE:
+        return WORDS_CANNOT_COME_BACK
+    latest = ModerationLogEntry.objects.latest_tombstone_decisions([comment.pk]).get(comment.pk)
+    if comment.state != Comment.State.HIDDEN:
+        return "The comment is already shown."
+    if latest is not None and latest.pk != entry.pk:
+        return "A later decision hid the comment again; that decision stands."
+    comment_moderate(comment=comment, action=Action.UNHIDE, moderator=moderator, reason=GRANTED)
+    return "The comment is shown again."
+
+
+def _approve_held_only_by(sanction: Sanction, moderator) -> int:
+    """A hold reversed: the comments it alone held that still wait are approved (not those a watched word or
+    the post's policy holds too)."""
+    held = (
+        Comment.objects.pending()
+        .filter(pk__in=ScreeningHit.objects.filter(sanction=sanction).values("comment_id"))
+        .exclude(pk__in=ScreeningHit.objects.exclude(sanction=sanction).values("comment_id"))
+    )
+    approved = 0
+    for comment in held.select_related("post", "author"):
+        if rules_for(comment.post).holds(author=comment.author, has_links=comment.has_links):
+            continue
+        comment_moderate(comment=comment, action=Action.APPROVE, moderator=moderator, reason=GRANTED)
+        approved += 1
+    return approved
+
+
+def _unhide_hidden_with(ban: Ban, moderator) -> int:
+    """A ban reversed: the comments its "hide every comment" hid, and nothing has hidden since, are shown again."""
+    hides = ModerationLogEntry.objects.filter(action=Action.HIDE, private_note=f"With ban {ban.pk}.")
+    ids = list(hides.values_list("comment_id", flat=True))
+    latest = ModerationLogEntry.objects.latest_tombstone_decisions(ids)
+    shown = 0
+    for comment in Comment.objects.filter(pk__in=ids, state=Comment.State.HIDDEN):
+        if latest.get(comment.pk) is not None and latest[comment.pk].private_note == f"With ban {ban.pk}.":
+            comment_moderate(comment=comment, action=Action.UNHIDE, moderator=moderator, reason=GRANTED)
+            shown += 1
+    return shown

@@ -103,21 +103,9 @@ def erase_comments(
             entries[0].full_clean(exclude=["comment"])
             entries = ModerationLogEntry.objects.bulk_create(entries)
             for entry in entries:
-                notices.notify_author(entry, recipient=erasure.recipients[entry.comment_id])
+                notices.notify_author(entry, recipients=[erasure.recipients[entry.comment_id]])
             changes.refresh(erasure.shown_by)
     return erasure.erased
-
-
-# What each decision says about the reports on the comment, for their reporters' record (moderation.reporting).
-AGREES_WITH_REPORTS = frozenset(
-    {
-        ModerationLogEntry.Action.HIDE,
-        ModerationLogEntry.Action.REMOVE,
-        ModerationLogEntry.Action.PURGE,
-        ModerationLogEntry.Action.REJECT,
-        ModerationLogEntry.Action.GRANT_REMOVAL_REQUEST,
-    }
-)
 
 
 def resolve_open_reports(*, comment_ids: list[int], moderator=None, outcome: str = Report.Outcome.NONE) -> int:
@@ -155,8 +143,11 @@ def erase_and_close_reports(comment_ids: list[int], *, state: str, moderator) ->
     Comment.objects.filter(pk__in=erased).erase(state=state)
     QuoteMark.objects.filter(comment_id__in=erased).delete()
     by_author = state == Comment.State.REMOVED_BY_AUTHOR
-    outcome = Report.Outcome.NONE if by_author else Report.Outcome.AGREED
+    # Taken down because its author asked (or did it): no verdict on the reports, which earns no reporter credit.
+    no_verdict = by_author or state == Comment.State.REMOVED_AT_AUTHORS_REQUEST
+    outcome = Report.Outcome.NONE if no_verdict else Report.Outcome.AGREED
     resolve_open_reports(comment_ids=erased, moderator=moderator, outcome=outcome)
     notices.forget_words(comment_ids=erased, by_author=by_author)
     quotes.quotes_find(erased_texts={comment.pk: comment.text for comment in live})
+    quotes.findings_close_on_erased(comment_ids=erased, moderator=moderator)
     return Erasure(erased, shown_by, {comment.pk: notices.Recipient.of_comment(comment) for comment in live})

@@ -20,11 +20,11 @@ def log_action(
     note: str = "",
     note_to_author: str = "",
     detail: str = "",
-    recipient: Recipient | None = None,
+    recipients: list[Recipient] | None = None,
 ) -> ModerationLogEntry:
     """Append one entry to the moderation log, and tell the author when they should hear of it (their
-    private notice); call it inside the action's transaction. `recipient` names who is told when the
-    decision's target can no longer say (an appeal's answer)."""
+    private notice); call it inside the action's transaction. `recipients` name who is told when the
+    decision's target can no longer say (an erased comment, an appeal's answer)."""
     entry = ModerationLogEntry(
         action=action,
         moderator=member_or_none(moderator),
@@ -41,5 +41,5 @@ def log_action(
     )
     entry.full_clean()
     entry.save()
-    notify_author(entry, recipient=recipient)
+    notify_author(entry, recipients=recipients)
     return entry

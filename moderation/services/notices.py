@@ -28,41 +28,39 @@ class Recipient:
         return self.user_id is None and not self.key_hash and not self.device_hash
 
 
-def notify_author(entry: ModerationLogEntry, *, recipient: Recipient | None = None) -> AuthorNotice | None:
-    """A notice of this decision for whoever it concerns, if the decision is one authors are told of."""
+def notify_author(entry: ModerationLogEntry, *, recipients: list[Recipient] | None = None) -> list[AuthorNotice]:
+    """A notice of this decision for each of whoever it concerns, if the decision is one authors are told of."""
     if entry.action not in ModerationLogEntry.TOLD_TO_AUTHOR | ModerationLogEntry.APPEAL_ANSWERS:
-        return None
-    recipient = recipient or _recipient_of(entry)
-    if recipient is None or recipient.is_nobody:
-        return None
-    return AuthorNotice.objects.create(
-        entry=entry, user_id=recipient.user_id, key_hash=recipient.key_hash, device_hash=recipient.device_hash
+        return []
+    recipients = [r for r in (recipients if recipients is not None else _recipients_of(entry)) if not r.is_nobody]
+    return AuthorNotice.objects.bulk_create(
+        AuthorNotice(entry=entry, user_id=r.user_id, key_hash=r.key_hash, device_hash=r.device_hash) for r in recipients
     )
 
 
-def _recipient_of(entry: ModerationLogEntry) -> Recipient | None:
+def _recipients_of(entry: ModerationLogEntry) -> list[Recipient]:
     if entry.comment_id:
-        return Recipient.of_comment(entry.comment)
+        return [Recipient.of_comment(entry.comment)]
     if entry.sanction_id:
-        # Only the person's own account or browser: a shared address or a typed name is not them.
-        links = dict(
-            PersonLink.objects.filter(
-                sanction_id=entry.sanction_id, kind__in=[PersonLink.Kind.ACCOUNT, PersonLink.Kind.DEVICE]
-            ).values_list("kind", "value")
-        )
-        account = links.get(PersonLink.Kind.ACCOUNT)
-        return Recipient(user_id=int(account) if account else None, device_hash=links.get(PersonLink.Kind.DEVICE, ""))
+        # Only the person's own accounts and browsers, each told: a shared address or a typed name is not them.
+        links = PersonLink.objects.filter(
+            sanction_id=entry.sanction_id, kind__in=[PersonLink.Kind.ACCOUNT, PersonLink.Kind.DEVICE]
+        ).values_list("kind", "value")
+        return [
+            Recipient(user_id=int(value)) if kind == PersonLink.Kind.ACCOUNT else Recipient(device_hash=value)
+            for kind, value in links
+        ]
     if entry.ban_id and entry.ban.user_id:
-        return Recipient(user_id=entry.ban.user_id)
-    return None
+        return [Recipient(user_id=entry.ban.user_id)]
+    return []
 
 
-def recipient_of_notices(entry: ModerationLogEntry) -> Recipient | None:
-    """Whoever was told of a decision: the one to tell how their appeal of it was answered."""
-    notice = entry.notices.order_by("pk").first()
-    if notice is None:
-        return None
-    return Recipient(user_id=notice.user_id, key_hash=notice.key_hash, device_hash=notice.device_hash)
+def recipients_of_notices(entry: ModerationLogEntry) -> list[Recipient]:
+    """Whoever was told of a decision: the ones to tell how their appeal of it was answered."""
+    return [
+        Recipient(user_id=notice.user_id, key_hash=notice.key_hash, device_hash=notice.device_hash)
+        for notice in entry.notices.order_by("pk")
+    ]
 
 
 def notice_dismiss(*, notice: AuthorNotice) -> None:
@@ -88,3 +86,11 @@ def forget_account(*, user_id: int) -> None:
     Appeal.objects.filter(Q(entry_id__in=told)).update(text="")
     Appeal.objects.filter(entry_id__in=told).open().update(status=Appeal.Status.WITHDRAWN, answered_at=timezone.now())
     Report.objects.filter(reporter_id=user_id).exclude(details="").update(details="")
+
+
+def device_hashes_forget(*, before) -> int:
+    """Notices told to a browser before `before` forget it, as comments do (FORUM_IDENTITY_RETENTION_DAYS);
+    one told to nothing else goes. Returns how many notices changed."""
+    old = AuthorNotice.objects.filter(created_at__lt=before).exclude(device_hash="")
+    gone, _ = old.filter(user__isnull=True, key_hash="").delete()
+    return gone + old.update(device_hash="")

@@ -13,7 +13,7 @@ from moderation.transitions import Action
 
 
 def quote_remove(*, finding: QuoteFinding, moderator) -> Comment:
-    """Take the quoted words out of the comment (the rest stays, marked where), logged; closes the finding."""
+    """Take the quoted words out of the comment (the rest stays, marked where), logged; closes its findings."""
     with transaction.atomic():
         current = lock_open(finding)
         comment = Comment.objects.select_for_update().get(pk=current.comment_id)
@@ -24,12 +24,17 @@ def quote_remove(*, finding: QuoteFinding, moderator) -> Comment:
                 "The comment was edited after the quote was found, so where the quote stands is no longer known. "
                 "Read it on its moderation page, and hide or remove it there if it still quotes the removed words."
             )
-        comment_text_replace_by_moderator(comment=comment, text=without_spans(comment.text, current.spans))
-        close(current, moderator, QuoteFinding.Outcome.REMOVED)
+        # Every quote of erased words found in this text goes in the one edit: after it, the others' places
+        # in the text would no longer be known.
+        together = list(
+            QuoteFinding.objects.open().select_for_update().filter(comment=comment, text_hash=current.text_hash)
+        )
+        spans = [span for found in together for span in found.spans]
+        comment_text_replace_by_moderator(comment=comment, text=without_spans(comment.text, spans))
+        for found in together:
+            close(found, moderator, QuoteFinding.Outcome.REMOVED)
+        erased = ", ".join(str(pk) for pk in sorted({found.erased_id for found in together}))
         log_action(
-            action=Action.REMOVE_QUOTE,
-            moderator=moderator,
-            comment=comment,
-            detail=f"Quoted words of comment {current.erased_id}",
+            action=Action.REMOVE_QUOTE, moderator=moderator, comment=comment, detail=f"Quoted words of comment {erased}"
         )
     return comment

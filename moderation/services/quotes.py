@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from forum.lib.people import member_or_none
 from forum.lib.quotes import fingerprints, quoted_spans
 from forum.models import Comment, QuoteMark
 from moderation.models import QuoteFinding
@@ -73,3 +74,12 @@ def close(finding: QuoteFinding, moderator, outcome: str) -> QuoteFinding:
     finding.resolved_at, finding.resolved_by, finding.outcome = timezone.now(), moderator, outcome
     finding.save(update_fields=["resolved_at", "resolved_by", "outcome"])
     return finding
+
+
+def findings_close_on_erased(*, comment_ids: list[int], moderator) -> int:
+    """Quoting comments whose own words are now erased: nothing left to take out."""
+    return (
+        QuoteFinding.objects.open()
+        .filter(comment_id__in=comment_ids)
+        .update(resolved_at=timezone.now(), resolved_by=member_or_none(moderator), outcome=QuoteFinding.Outcome.GONE)
+    )

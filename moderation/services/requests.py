@@ -46,12 +46,13 @@ def removal_request_grant(
     """Erase what was asked for; readers then see "Removed at author's request." in its place."""
     with transaction.atomic():
         current = _lock_open(request)
-        shown_by, recipient = set(), None
+        shown_by, recipients = set(), None
         if current.comment_id:
             erasure = erase_and_close_reports(
                 [current.comment_id], state=State.REMOVED_AT_AUTHORS_REQUEST, moderator=moderator
             )
-            shown_by, recipient = erasure.shown_by, erasure.recipients.get(current.comment_id)
+            shown_by = erasure.shown_by
+            recipients = [erasure.recipients[current.comment_id]] if current.comment_id in erasure.recipients else []
         else:
             _erase_section(current.section_id)
         decided = _decide(
@@ -61,7 +62,7 @@ def removal_request_grant(
             reason=reason,
             note=note,
             note_to_author=note_to_author,
-            recipient=recipient,
+            recipients=recipients,
         )
         changes.refresh(shown_by)
         return decided
@@ -124,7 +125,14 @@ def removal_request_decline(
 ) -> RemovalRequest:
     """Leave the content up and close the request; the requester reads the outcome on their standing page."""
     with transaction.atomic():
-        return _decide(_lock_open(request), RemovalRequest.Status.DECLINED, moderator, reason=reason, note=note)
+        return _decide(
+            _lock_open(request),
+            RemovalRequest.Status.DECLINED,
+            moderator,
+            reason=reason,
+            note=note,
+            note_to_author=note_to_author,
+        )
 
 
 def _lock_open(request: RemovalRequest) -> RemovalRequest:
@@ -138,7 +146,14 @@ def _lock_open(request: RemovalRequest) -> RemovalRequest:
 
 
 def _decide(
-    request: RemovalRequest, status: str, moderator, *, reason: str, note: str, note_to_author: str = "", recipient=None
+    request: RemovalRequest,
+    status: str,
+    moderator,
+    *,
+    reason: str,
+    note: str,
+    note_to_author: str = "",
+    recipients=None,
 ) -> RemovalRequest:
     """Close the request and put the decision on the log (inside the caller's transaction)."""
     request.status = status
@@ -154,6 +169,6 @@ def _decide(
         reason=reason,
         note=note,
         note_to_author=note_to_author,
-        recipient=recipient,
+        recipients=recipients,
     )
     return request

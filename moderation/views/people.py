@@ -94,7 +94,6 @@ def sanction_add(request, pk):
                 subject_label=_label(seed),
                 note=form.cleaned_data["note"],
                 note_to_author=form.cleaned_data["note_to_author"],
-                reason_wording=form.cleaned_data["reason_wording"],
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -79,6 +79,10 @@ def notice_dismiss(request, pk):
     author, key, refusal = _author_or_refusal(request)
     if refusal is not None:
         return _private(refusal, key)
+    if key:
+        # The page showed this browser's notices beside the key's: either may be dismissed from it.
+        request.checked_removal_keys = [key]
+        author = author_of(request)
     notice = get_object_or_404(notices_of(author) if not author.is_nobody else AuthorNotice.objects.none(), pk=pk)
     notice_service.notice_dismiss(notice=notice)
     back = same_site_path(request.POST.get("next", ""), request=request) or reverse("moderation:standing")

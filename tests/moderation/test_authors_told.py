@@ -213,7 +213,7 @@ def test_a_members_rejected_comment_arrives_as_a_batched_email_with_the_reason(s
     call_command("send_notifications")
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
-    assert email.to == ["getafix@example.org"] and "2 moderators' decisions" in email.subject
+    assert email.to == ["getafix@example.org"] and "2 moderators' decisions on" in email.subject
     assert "rejected" in email.body and "Reason: Private information" in email.body
     assert "It named a neighbour." in email.body and "Reason: Off-topic" in email.body
     assert "Held words" not in email.body and "List-Unsubscribe" in email.extra_headers
@@ -297,3 +297,62 @@ def test_deleting_an_account_takes_its_notices_appeals_and_report_texts():
     from moderation.models import Report
 
     assert Report.objects.get().details == ""
+
+
+def test_a_warned_browser_is_told_privately_and_the_answer_to_its_appeal_stays_off_the_public_log(client):
+    post = make_post()
+    comment, _ = post_anonymously(client, post, text="Sharp words")
+    first, second = moderator("Vitalstatistix"), moderator("Getafix")
+    first.post(
+        reverse("moderation:sanction_add", args=[comment.pk]),
+        {"kind": "warning", "duration": "", "reason_choice": reason("Personal attack"), "reason": "Mind Bob's divorce"},
+    )
+    told = notices_on(client.get("/"))
+    assert len(told) == 1 and "warned" in told[0] and "Personal attack: Mind Bob&#x27;s divorce" in told[0]
+    assert "divorce" not in Client().get(reverse("moderation:log")).content.decode()
+    warned = ModerationLogEntry.objects.get(action="warn")
+    client.post(reverse("moderation:appeal", args=[warned.pk]), {"text": "Bob started it."})
+    second.post(
+        reverse("moderation:appeal_answer", args=[Appeal.objects.get().pk]),
+        {"outcome": "upheld", "reason": "Bob's divorce is still his own business"},
+    )
+    public_log = Client().get(reverse("moderation:log")).content.decode()
+    assert "Appeal answered: decision upheld" in public_log and "divorce" not in public_log
+    assert "Bob&#x27;s divorce is still his own business" in " ".join(notices_on(client.get("/")))
+    standing = main_text(client.get(reverse("moderation:standing")))
+    assert "warned" in standing and "upheld" in standing
+
+
+def test_reversing_a_hold_approves_only_what_the_hold_alone_kept_back(client):
+    from forum.models import CommentPolicy
+
+    open_post, strict_post = make_post(), make_post(comment_policy=CommentPolicy.HOLD_ALL)
+    comment, _ = post_anonymously(client, open_post, text="First words")
+    first, second = moderator("Vitalstatistix"), moderator("Getafix")
+    first.post(
+        reverse("moderation:sanction_add", args=[comment.pk]),
+        {"kind": "hold", "duration": "24", "reason": "Cool off"},
+    )
+    post_comment(client, open_post, text="Held by the hold alone")
+    post_comment(client, strict_post, text="Held by the post's policy too")
+    held = ModerationLogEntry.objects.get(action="hold_person")
+    client.post(reverse("moderation:appeal", args=[held.pk]), {"text": "I have cooled off."})
+    second.post(
+        reverse("moderation:appeal_answer", args=[Appeal.objects.get().pk]), {"outcome": "reversed", "reason": "Fine"}
+    )
+    assert Comment.objects.get(text="Held by the hold alone").state == Comment.State.PUBLISHED
+    assert Comment.objects.get(text="Held by the post's policy too").state == Comment.State.PENDING
+
+
+def test_a_notice_of_this_browser_can_be_dismissed_from_a_page_opened_by_another_key(client):
+    post = make_post()
+    kept, _ = post_anonymously(client, post, text="Kept words")
+    other, link = post_anonymously(client, post, text="Other words")
+    decide(moderator("Vitalstatistix"), kept, "hide")
+    page = client.get(link)
+    notice = AuthorNotice.objects.get()
+    assert f'action="{reverse("moderation:notice_dismiss", args=[notice.pk])}"' in page.content.decode()
+    form_key = re.search(r'notice_dismiss.*?name="key" value="([^"]+)"', page.content.decode(), re.S)
+    data = {"next": "/"} | ({"key": form_key.group(1)} if form_key else {})
+    assert client.post(reverse("moderation:notice_dismiss", args=[notice.pk]), data).status_code == 302
+    assert AuthorNotice.objects.get().dismissed_at is not None

@@ -97,3 +97,25 @@ def test_erased_words_leave_no_fingerprints_and_edits_refresh_them():
     assert QuoteMark.objects.filter(comment=original).exists()
     moderator().post(reverse("moderation:comment", args=[original.pk]), {"action": "remove"})
     assert not QuoteMark.objects.filter(comment=original).exists()
+
+
+def test_two_quotes_in_one_comment_go_in_one_action_and_an_erased_quoter_closes_its_finding():
+    post = make_post()
+    first = make_comment(post=post, text=SENTENCE)
+    second = make_comment(post=post, text="The headteacher parks in the disabled bay every single morning of term")
+    both = make_comment(
+        post=post,
+        text=f"{SENTENCE}. And: the headteacher parks in the disabled bay every single morning of term. Wow.",
+    )
+    gone = make_comment(post=post, text=f"Also: {SENTENCE}")
+    queue = moderator()
+    for erased in (first, second):
+        queue.post(reverse("moderation:comment", args=[erased.pk]), {"action": "remove"})
+    queue.post(reverse("moderation:comment", args=[gone.pk]), {"action": "remove"})
+    assert QuoteFinding.objects.get(comment=gone).outcome == QuoteFinding.Outcome.GONE
+    findings = QuoteFinding.objects.open().filter(comment=both)
+    assert findings.count() == 3  # the sentence quoted by `gone` too: the same words, found once more
+    queue.post(reverse("moderation:quote_act", args=[findings[0].pk]), {"act": "remove"})
+    both.refresh_from_db()
+    assert both.text == "[quoted words removed by a moderator]. And: [quoted words removed by a moderator]. Wow."
+    assert not QuoteFinding.objects.open().exists()
