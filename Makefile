@@ -73,6 +73,8 @@ bench: $(STAMP)
 	$(PY) tests/with_services.py --postgres -- $(PY) tests/bench_import.py
 	$(PY) tests/bench_posting.py
 	$(PY) tests/with_services.py --postgres -- $(PY) tests/bench_posting.py
+	$(PY) tests/bench_quotes.py
+	$(PY) tests/with_services.py --postgres -- $(PY) tests/bench_quotes.py
 
 # The production stack (PostgreSQL primary + replica, Redis, two gunicorns, the worker) under
 # wrk's readers and 8 posters; then checks nothing acknowledged was lost and the limits held.

@@ -35,6 +35,7 @@ from django.db import connection, transaction  # noqa: E402
 
 SIZE = int(os.environ.get("BENCH_QUOTES_SIZE", "10000"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "31"))
+SCANS = 5
 
 warnings.filterwarnings("ignore", "No directory at")
 
@@ -98,9 +99,11 @@ def bench(label: str, post, comment_ids: list[int]) -> None:
     from moderation.services.quotes import quotes_find
 
     indexed, scanned, found = [], [], []
-    for pk in comment_ids:
+    for number, pk in enumerate(comment_ids):
         text = Comment.objects.get(pk=pk).text
-        for name, search in (("scan", _scan), ("index", quotes_find)):
+        # The scan takes seconds: interleaved with the first SCANS searches only.
+        searches = (("scan", _scan), ("index", quotes_find)) if number < SCANS else (("index", quotes_find),)
+        for name, search in searches:
             with transaction.atomic():
                 started = time.perf_counter()
                 count = search(erased_texts={pk: text}) if name == "index" else search(post, pk, text)
@@ -111,7 +114,7 @@ def bench(label: str, post, comment_ids: list[int]) -> None:
                 found.append(count)
     index_ms, scan_ms = statistics.median(indexed) * 1000, statistics.median(scanned) * 1000
     print(f"{label}:")
-    print(f"  {'baseline: read every comment':<40}{scan_ms:>8.1f} ms")
+    print(f"  {'baseline: read every comment':<40}{scan_ms:>8.1f} ms  (median of {len(scanned)})")
     print(f"  {'quote search through the index':<40}{index_ms:>8.1f} ms{index_ms / scan_ms:>8.2f} × baseline")
     print(f"  findings per erasure: median {statistics.median(found):.0f}, max {max(found)}")
 
