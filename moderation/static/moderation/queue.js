@@ -27,8 +27,8 @@
       event.preventDefault();
       return;
     }
-    if (event.key === " " && event.target === item) {
-      var box = item.querySelector(".queue-select");
+    var box = item.querySelector(".queue-select");
+    if (event.key === " " && event.target === item && box) {  // appeals and quotes have no tick box
       box.checked = !box.checked;
       event.preventDefault();
       return;
