@@ -60,6 +60,7 @@ def main() -> None:
         print(f"fingerprints kept: {QuoteMark.objects.count():,} for {2 * SIZE + len(quoted) * 5:,} comments")
         bench("distinct words, 5 quotes each", distinct, quoted)
         bench("repeated seed texts", repeated, _sample(repeated))
+        write_cost(distinct)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 
@@ -117,6 +118,29 @@ def bench(label: str, post, comment_ids: list[int]) -> None:
     print(f"  {'baseline: read every comment':<40}{scan_ms:>8.1f} ms  (median of {len(scanned)})")
     print(f"  {'quote search through the index':<40}{index_ms:>8.1f} ms{index_ms / scan_ms:>8.2f} × baseline")
     print(f"  findings per erasure: median {statistics.median(found):.0f}, max {max(found)}")
+
+
+def write_cost(post) -> None:
+    """What keeping the index costs each comment posted: its fingerprints written (an edit also deletes the old
+    ones), beside the comment's own row written again (a bare save), interleaved."""
+    from forum.models import Comment, QuoteMark
+
+    comments = list(Comment.objects.filter(post=post).exclude(text="").order_by("?")[: REPEATS * 3])
+    marks, saves = [], []
+    for comment in comments:
+        for timings, write in (
+            (saves, lambda: comment.save(update_fields=["text", "html"])),
+            (marks, lambda: QuoteMark.objects.write_for([comment], new=True)),
+        ):
+            with transaction.atomic():
+                started = time.perf_counter()
+                write()
+                timings.append(time.perf_counter() - started)
+    save_ms, marks_ms = statistics.median(saves) * 1000, statistics.median(marks) * 1000
+    words = statistics.median(len(comment.text.split()) for comment in comments)
+    print(f"writing a comment of the seeds' length (median {words:.0f} words):")
+    print(f"  {'baseline: the comment row saved':<40}{save_ms:>8.2f} ms")
+    print(f"  {'its fingerprints written':<40}{marks_ms:>8.2f} ms{marks_ms / save_ms:>8.2f} × baseline")
 
 
 def _scan(post, erased_pk: int, text: str) -> int:

@@ -496,7 +496,7 @@ def _write_comments(
             members[user.handle.lower()] = user
     written = _write_new_trees(post, shape, members) + _write_under_existing(post, shape, members)
     _link_mentions(post, written, had_comments=not post_is_new)
-    QuoteMark.objects.write_for(written)
+    QuoteMark.objects.write_for(written, new=True)
     changes.refresh(fragments.affected_by(comment.pk for comment in written))
     for comment in written:
         if comment.state == Comment.State.PUBLISHED:

@@ -7,10 +7,12 @@ from forum.models.comments import Comment
 
 
 class QuoteMarkQuerySet(models.QuerySet):
-    def write_for(self, comments) -> int:
-        """(Re)write the fingerprints of these comments from their current text; erased ones keep none."""
+    def write_for(self, comments, *, new: bool = False) -> int:
+        """(Re)write the fingerprints of these comments from their current text; erased ones keep none.
+        `new`: the comments were just written, so they have none to replace."""
         comments = list(comments)
-        self.filter(comment__in=[comment.pk for comment in comments]).delete()
+        if not new:
+            self.filter(comment__in=[comment.pk for comment in comments]).delete()
         rows = [
             QuoteMark(comment_id=comment.pk, mark=mark)
             for comment in comments

@@ -85,7 +85,7 @@ def _write_posted(comment: Comment, *, found, held: bool) -> None:
         comment.state = Comment.State.PENDING
     with transaction.atomic():
         insert_comment(comment, refers_to=targets)
-        QuoteMark.objects.write_for([comment])
+        QuoteMark.objects.write_for([comment], new=True)
         screening_record(comment=comment, found=found)
         if comment.state == Comment.State.PUBLISHED:
             notifications.comment_published(comment)
@@ -181,7 +181,7 @@ def comment_import(
     comment.full_clean()
     with transaction.atomic():
         insert_comment(comment, refers_to=_link_references(comment))
-        QuoteMark.objects.write_for([comment])
+        QuoteMark.objects.write_for([comment], new=True)
     return comment
 
 
