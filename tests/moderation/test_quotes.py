@@ -119,3 +119,15 @@ def test_two_quotes_in_one_comment_go_in_one_action_and_an_erased_quoter_closes_
     both.refresh_from_db()
     assert both.text == "[quoted words removed by a moderator]. And: [quoted words removed by a moderator]. Wow."
     assert not QuoteFinding.objects.open().exists()
+
+
+def test_imported_comments_are_fingerprinted_and_their_quotes_found():
+    from django.core.management import call_command
+
+    call_command("import_seeds", stdout=open("/dev/null", "w"))
+    imported = Comment.objects.exclude(text="").order_by("pk")
+    assert QuoteMark.objects.filter(comment__in=imported).values("comment").distinct().count() > 0.9 * imported.count()
+    original = next(comment for comment in imported if len(comment.text.split()) > 30)
+    quoting = make_comment(post=original.post, text=f"As someone said: {' '.join(original.text.split()[5:20])}.")
+    moderator().post(reverse("moderation:comment", args=[original.pk]), {"action": "remove"})
+    assert QuoteFinding.objects.filter(comment=quoting, erased=original).exists()
