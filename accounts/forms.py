@@ -11,7 +11,11 @@ PASSWORD_MAX_LENGTH = 4096
 
 
 def login_throttles() -> tuple[Throttle, Throttle]:
-    """Failed logins counted per account and per IP."""
+    """Failed logins counted per account from one address, and per address.
+
+    Never per account alone: then anyone could lock any member out by failing
+    for their public handle (OWASP ASVS 2.2.1). The one slowed is whoever fails.
+    """
     return (
         limit("login-account"),
         limit("login-ip"),
@@ -43,19 +47,20 @@ class SignupForm(HandleFormMixin, BaseUserCreationForm):
 
 
 class LoginForm(AuthenticationForm):
-    """Django's login form, refusing further tries after too many failures for the account or the IP."""
+    """Django's login form, refusing further tries after too many failures from this address (for the account, or
+    for any account); the refusal is answered with 429 (accounts.views.LoginView)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
-        "throttled": "Too many failed logins. Wait %(minutes)s minutes and try again, or reset your password.",
+        "throttled": "Too many failed logins from here. Wait %(minutes)s minutes and try again, or reset your password.",
     }
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
         if len(username) > LOGIN_NAME_MAX_LENGTH or len(self.cleaned_data.get("password") or "") > PASSWORD_MAX_LENGTH:
             raise self.get_invalid_login_error()
-        account = name_skeleton(username)
         address = client_ip(self.request)
+        account = f"{name_skeleton(username)} from {address}"
         by_account, by_address = login_throttles()
         # Count the try before checking the password, so a burst of parallel guesses cannot
         # all pass the check before any of them is counted; a good password gives it back.
@@ -66,7 +71,7 @@ class LoginForm(AuthenticationForm):
             raise self._throttled(by_address)
         cleaned_data = super().clean()
         by_address.give_back(address)
-        # The owner got in: earlier slips no longer count against the account.
+        # The owner got in: their earlier slips from here no longer count.
         by_account.reset(account)
         return cleaned_data
 

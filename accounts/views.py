@@ -10,7 +10,7 @@ from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import selectors, services
-from accounts.forms import DeleteAccountForm, NotificationSettingsForm, SignupForm
+from accounts.forms import DeleteAccountForm, LoginForm, NotificationSettingsForm, SignupForm
 from accounts.models import HANDLE_PATTERN, User
 from forum.lib.inputs import page_number
 from forum.lib.limits import client_ip, limit
@@ -99,3 +99,16 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.form_invalid(form)
         self.extra_email_context = {"forum_name": SiteSettings.current().name}
         return super().form_valid(form)
+
+
+class LoginView(auth_views.LoginView):
+    """Anyone: log in. Too many failures from this address are answered 429, so scripts and proxies see it."""
+
+    template_name = "accounts/login.html"
+    authentication_form = LoginForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if any(error.code == "throttled" for error in form.non_field_errors().as_data()):
+            response.status_code = 429
+        return response

@@ -256,7 +256,8 @@ LOGGING = {
 FORUM_POSTS_PER_PAGE = int(os.environ.get("FORUM_POSTS_PER_PAGE", "10"))
 FORUM_PROFILE_COMMENTS_PER_PAGE = 20
 FORUM_EDIT_WINDOW_MINUTES = 15
-# Failed logins allowed per account and per IP in a 15-minute window.
+# Failed logins allowed in a 15-minute window: for one account from one address, and from one address.
+# Never per account alone: a stranger could then lock any member out.
 FORUM_LOGIN_FAILURES_PER_ACCOUNT = 10
 FORUM_LOGIN_FAILURES_PER_IP = 30
 # Wrong removal keys allowed per IP in a 15-minute window.

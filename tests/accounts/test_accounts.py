@@ -2,7 +2,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from accounts.models import User
@@ -94,15 +94,28 @@ def test_log_in_returns_to_the_page_the_reader_was_on(client):
 
 
 @override_settings(FORUM_LOGIN_FAILURES_PER_ACCOUNT=3, FORUM_LOGIN_FAILURES_PER_IP=100)
-def test_failed_logins_are_throttled_per_account(client):
+def test_failed_logins_slow_whoever_fails_not_the_account_holder(client):
     make_member("Getafix")
     make_member("Asterix")
     for _ in range(3):
         assert "Please enter a correct handle and password" in log_in(client, "getafix", "wrong").content.decode()
-    refused = log_in(client, "Getafix")  # even the right password, for now
-    assert "Too many failed logins. Wait 15 minutes" in refused.content.decode()
+    refused = log_in(client, "Getafix")  # even the right password, from where the failures came
+    assert refused.status_code == 429
+    assert "Too many failed logins from here. Wait 15 minutes" in refused.content.decode()
     assert "_auth_user_id" not in client.session
     assert log_in(client, "Asterix").status_code == 302  # other accounts are not affected
+
+
+@override_settings(FORUM_LOGIN_FAILURES_PER_ACCOUNT=10, FORUM_LOGIN_FAILURES_PER_IP=30)
+def test_a_stranger_failing_for_a_members_handle_cannot_lock_them_out():
+    """OWASP ASVS 2.2.1: anti-automation must not let anyone lock an account."""
+    make_moderator("Vitalstatistix")
+    stranger = Client(REMOTE_ADDR="203.0.113.66")
+    for _ in range(12):
+        log_in(stranger, "Vitalstatistix", "guess")
+    assert log_in(stranger, "Vitalstatistix").status_code == 429
+    owner = Client(REMOTE_ADDR="198.51.100.5")
+    assert log_in(owner, "Vitalstatistix").status_code == 302
 
 
 @override_settings(FORUM_LOGIN_FAILURES_PER_ACCOUNT=3, FORUM_LOGIN_FAILURES_PER_IP=100)
@@ -123,7 +136,7 @@ def test_failed_logins_are_throttled_per_ip(client):
     for handle in ["one", "two", "three"]:
         log_in(client, handle, "wrong", REMOTE_ADDR="198.51.100.7")
     refused = log_in(client, "Getafix", REMOTE_ADDR="198.51.100.7")
-    assert "Too many failed logins" in refused.content.decode()
+    assert refused.status_code == 429 and "Too many failed logins" in refused.content.decode()
     assert log_in(client, "Getafix", REMOTE_ADDR="198.51.100.8").status_code == 302
 
 
