@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: a load balancer's probe is answered before host checks and HTTPS redirects.
     "forum.ops.health.HealthCheckMiddleware",
+    # Before anything reads a body: an oversized one, of any encoding, is refused unread.
+    "forum.ops.security.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before anything reads the database: picks where this request's reads go.

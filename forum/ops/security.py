@@ -3,6 +3,8 @@
 The Content-Security-Policy itself comes from django-csp (settings.CONTENT_SECURITY_POLICY).
 """
 
+from django.conf import settings
+from django.http import HttpResponse
 from django.views.generic import TemplateView
 
 # No page of the forum needs a camera, a microphone, a location or a payment.
@@ -55,3 +57,31 @@ robots_txt = TemplateView.as_view(
     content_type="text/plain; charset=utf-8",
     extra_context={"disallowed": PRIVATE_PATH_PREFIXES, "allowed": PUBLIC_PATHS_UNDER_PRIVATE_PREFIXES},
 )
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, of any encoding, before it is read.
+
+    Django counts only urlencoded bodies and the fields of a multipart one; a multipart file part
+    is streamed to disk whatever its size, and no form here takes a file.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return HttpResponse("The request's Content-Length is not a number.\n", status=400, content_type=_TEXT)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and size > limit:
+            return HttpResponse(
+                f"The request is {size:,} bytes; the most this site takes is {limit:,}. Nothing was saved.\n",
+                status=413,
+                content_type=_TEXT,
+            )
+        return self.get_response(request)
+
+
+_TEXT = "text/plain; charset=utf-8"

@@ -113,3 +113,23 @@ def test_an_editors_piece_title_with_control_characters_is_refused_in_the_inbox(
         {"action": "publish", "destination": "new", "new_post_title": "Tab\there"},
     )
     assert response.status_code == 400 and "control characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("encoding", ["multipart", "urlencoded"])
+def test_an_oversized_body_of_any_encoding_is_refused_before_it_is_read(client, encoding, settings):
+    """A 50 MB multipart POST to the comment form was once accepted (issue 26, item 6)."""
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100_000
+    post = make_post()
+    big = "x" * 200_000
+    url = reverse("forum:comment_create", args=[post.slug])
+    if encoding == "multipart":
+        from io import BytesIO
+
+        response = client.post(url, {"text": "Hello", "attachment": BytesIO(big.encode())})
+    else:
+        response = client.post(url, f"text=Hello&padding={big}", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert "the most this site takes is 100,000" in response.content.decode()
+    assert not Comment.objects.exists()
+    # A body within the limit is read as before.
+    assert client.post(url, {"text": "Hello"}).status_code == 302
