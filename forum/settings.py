@@ -201,7 +201,9 @@ CACHE_VERSION = 2
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's RedisCache, whose reads miss and writes are skipped while Redis is away
+            # (forum.lib.forgiving_cache): the site keeps serving from the database.
+            "BACKEND": "forum.lib.forgiving_cache.ForgivingRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "forum",
             "VERSION": CACHE_VERSION,

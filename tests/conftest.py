@@ -46,10 +46,10 @@ def redis_url():
 
 @pytest.fixture
 def redis_cache(redis_url, settings):
-    """The site's cache is that Redis for this test, emptied before and after."""
+    """The site's cache is that Redis for this test, through the production backend, emptied before and after."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "forum.lib.forgiving_cache.ForgivingRedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "forum",
         }

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
+from forum.lib.forgiving_cache import is_cache_outage
+
 MINUTE, HOUR = 60, 60 * 60
 # Every limit the site counts, in one place: scope -> (the setting that says how many, the window).
 # The numbers live in settings (forum/settings.py, some from the environment); the windows here.
@@ -28,6 +30,13 @@ LIMITS = {
     "removal-request-ip": ("FORUM_REMOVAL_REQUESTS_PER_IP", HOUR),
     "submission-ip": ("FORUM_SUBMISSIONS_PER_IP", HOUR),
 }
+
+
+# While the cache is away a limit cannot count. Posting then waits (the request fails closed:
+# forum.ops.outage answers 503 "posting is paused", with the typed text given back); only these,
+# on reading, let the request through uncounted: a removal key is 128 random bits, so guessing
+# gains nothing from an hour without the limit.
+FAIL_OPEN_SCOPES = frozenset({"removal-key-ip"})
 
 
 def limit(scope: str) -> "Throttle":
@@ -59,7 +68,13 @@ class Throttle:
         Increment first, then compare: two requests at once each see their own
         count, so a burst cannot slip past the limit between a check and a count.
         """
-        if self._count(subject) <= self.limit:
+        try:
+            count = self._count(subject)
+        except Exception as error:
+            if is_cache_outage(error) and self.scope in FAIL_OPEN_SCOPES:
+                return True
+            raise  # posting waits for the cache (forum.ops.outage)
+        if count <= self.limit:
             return True
         self.give_back(subject)
         return False
@@ -70,6 +85,9 @@ class Throttle:
             cache.decr(self._key(subject))
         except ValueError:  # the window ended meanwhile: nothing left to give back
             pass
+        except Exception as error:
+            if not is_cache_outage(error):  # away: the count is lost with it
+                raise
 
     def reset(self, subject: str) -> None:
         cache.delete(self._key(subject))

@@ -1,5 +1,8 @@
 """What a request gets when the database or the cache stops answering: a 503 that keeps the typed text.
 
+Reading goes on without the cache (forum.lib.forgiving_cache); posting waits for it, because its
+rate limits count there (forum.lib.limits): "posting is paused for a moment".
+
 Django calls `server_error` (the handler500) for any exception a view or
 middleware did not handle, with the exception still current. A lost
 connection becomes "try again in a minute", with the words the person sent
@@ -13,21 +16,15 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 
+from forum.lib.forgiving_cache import is_cache_outage
+
 # Form fields that hold someone's own prose (comments, pieces, requests, reports, notes).
 PROSE_FIELDS = ("title", "text", "reason", "details", "note")
 RETRY_AFTER_SECONDS = 30
 
 
 def is_outage(error: BaseException | None) -> bool:
-    if isinstance(error, (OperationalError, InterfaceError)):
-        return True
-    # redis-py's errors, without importing redis where the cache is not Redis.
-    kind = type(error)
-    return kind.__module__.startswith("redis") and kind.__name__ in (
-        "ConnectionError",
-        "TimeoutError",
-        "BusyLoadingError",
-    )
+    return isinstance(error, (OperationalError, InterfaceError)) or is_cache_outage(error)
 
 
 def typed_text(request) -> list[tuple[str, str]]:
@@ -46,7 +43,8 @@ def server_error(request):
         return HttpResponseServerError(loader.get_template("500.html").render())
     # Rendered without the request: its context processors would ask the database again.
     retry = request.get_full_path() if request.method == "GET" else None  # a form's address answers only POST
-    html = loader.get_template("503.html").render({"typed": typed_text(request), "retry": retry})
+    context = {"typed": typed_text(request), "retry": retry, "cache": is_cache_outage(error)}
+    html = loader.get_template("503.html").render(context)
     response = HttpResponse(html, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     response["Cache-Control"] = "no-store"

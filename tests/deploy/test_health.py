@@ -1,4 +1,4 @@
-"""/healthz answers load balancers: 200 when the database and the cache answer, 503 naming what does not."""
+"""/healthz answers load balancers: 200 when the database answers ("degraded" without the cache), else 503."""
 
 import json
 
@@ -36,16 +36,17 @@ def test_a_database_that_does_not_answer_is_a_503(client, monkeypatch):
 
 
 @pytest.mark.django_db
-def test_a_cache_that_does_not_answer_is_a_503_and_nothing_sensitive_is_said(client, settings):
+def test_a_cache_that_does_not_answer_is_degraded_not_down_and_nothing_sensitive_is_said(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "forum.lib.forgiving_cache.ForgivingRedisCache",
             "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
             "OPTIONS": {"socket_connect_timeout": 1},
         }
     }
     response = client.get("/healthz")
-    assert response.status_code == 503
+    # The site serves on without its cache: a load balancer keeps the instance.
+    assert response.status_code == 200
     body = json.loads(response.content)
-    assert body == {"status": "unavailable", "database": "ok", "cache": "unavailable"}
+    assert body == {"status": "degraded", "database": "ok", "cache": "unavailable"}
     assert "127.0.0.1" not in response.content.decode()
