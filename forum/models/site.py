@@ -23,7 +23,9 @@ class SettingsRow(models.Model):
     def current(cls):
         row = cache.get(cls.CACHE_KEY)
         if row is None:
-            row, _ = cls.objects.get_or_create(pk=1)
+            # A plain read, which a replica may answer (get_or_create reads from the primary, and every
+            # page would fail with it); the row is made on the primary only the first time.
+            row = cls.objects.filter(pk=1).first() or cls.objects.get_or_create(pk=1)[0]
             cache.set(cls.CACHE_KEY, row, cls.CACHE_SECONDS)
         return row
 
