@@ -39,6 +39,8 @@ class Notification(models.Model):
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="notifications")
     reason = models.CharField(max_length=20, choices=Reason.choices)
     created_at = models.DateTimeField(default=timezone.now)
+    # Taken by a sending run; marked sent only once the mail server has the email (forum.services.notifications).
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()

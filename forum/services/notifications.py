@@ -21,6 +21,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -79,17 +80,34 @@ def user_from_unsubscribe_token(token: str):
     return get_user_model().objects.filter(pk=user_id, is_active=True).first()
 
 
+# A claim older than this is a worker that died mid-send: another run sends its rows.
+CLAIM_SECONDS = 10 * 60
+
+
 def send_pending_notifications(*, now=None) -> int:
     """Send each member one email with everything that has waited long enough: replies, and moderators'
     decisions about their words (moderation's AuthorNotice, with the reason). Returns emails sent.
 
-    Rows are claimed before sending, so two runners at once never send the
-    same reply twice; a failed send gives its rows back for the next run.
+    Rows are claimed (committed) before sending, so two runners at once never send the same
+    rows; they are marked sent only once the mail server has taken the email. A failed send gives
+    its rows back at once; a worker killed mid-send leaves them claimed, and a run CLAIM_SECONDS
+    later sends them: never lost, and sent twice only if the kill fell between the mail server's
+    answer and the mark.
     """
     now = now or timezone.now()
     ready_before = now - timedelta(minutes=settings.FORUM_NOTIFICATION_DELAY_MINUTES)
-    waiting = Notification.objects.unsent().filter(created_at__lte=ready_before)
-    told = AuthorNotice.objects.filter(user__isnull=False, emailed_at__isnull=True, created_at__lte=ready_before)
+    claim_expired = now - timedelta(seconds=CLAIM_SECONDS)
+    waiting = (
+        Notification.objects.unsent()
+        .filter(created_at__lte=ready_before)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=claim_expired))
+    )
+    told = AuthorNotice.objects.filter(
+        Q(email_claimed_at__isnull=True) | Q(email_claimed_at__lt=claim_expired),
+        user__isnull=False,
+        emailed_at__isnull=True,
+        created_at__lte=ready_before,
+    )
     recipient_ids = sorted(
         set(waiting.values_list("recipient_id", flat=True).distinct()) | set(told.values_list("user_id", flat=True))
     )
@@ -105,15 +123,19 @@ def send_pending_notifications(*, now=None) -> int:
             notice_ids = list(
                 told.filter(user_id=recipient_id).select_for_update(skip_locked=True).values_list("pk", flat=True)
             )
-            Notification.objects.filter(pk__in=ids).update(sent_at=now)
-            AuthorNotice.objects.filter(pk__in=notice_ids).update(emailed_at=now)
+            Notification.objects.filter(pk__in=ids).update(claimed_at=now)
+            AuthorNotice.objects.filter(pk__in=notice_ids).update(email_claimed_at=now)
         if ids or notice_ids:
             sent += _send_to(recipient_id, ids, notice_ids)
+            # Sent, or nothing left to say: done with either way (a failed send gave them back).
+            Notification.objects.filter(pk__in=ids, claimed_at=now).update(sent_at=timezone.now())
+            AuthorNotice.objects.filter(pk__in=notice_ids, email_claimed_at=now).update(emailed_at=timezone.now())
     return sent
 
 
 def _send_to(recipient_id: int, ids: list[int], notice_ids: list[int]) -> int:
-    """Send one member's claimed rows as one email; 1 if an email went, 0 if nothing was left to say."""
+    """Send one member's claimed rows as one email; 1 if an email went, 0 if nothing was left to say.
+    A failed send gives the rows back for the next run."""
     recipient = get_user_model().objects.filter(pk=recipient_id).first()
     if recipient is None:  # the account was deleted since the rows were listed
         return 0
@@ -131,8 +153,8 @@ def _send_to(recipient_id: int, ids: list[int], notice_ids: list[int]) -> int:
         _email(recipient, readable, decisions).send()
     except Exception:
         logger.exception("Could not email notifications to member %s; they will be retried.", recipient.pk)
-        Notification.objects.filter(pk__in=ids).update(sent_at=None)
-        AuthorNotice.objects.filter(pk__in=notice_ids).update(emailed_at=None)
+        Notification.objects.filter(pk__in=ids).update(claimed_at=None)
+        AuthorNotice.objects.filter(pk__in=notice_ids).update(email_claimed_at=None)
         return 0
     return 1
 

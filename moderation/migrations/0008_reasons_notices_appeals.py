@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 ('device_hash', models.CharField(blank=True, max_length=64)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
                 ('dismissed_at', models.DateTimeField(blank=True, null=True)),
+                ('email_claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('emailed_at', models.DateTimeField(blank=True, null=True)),
             ],
             options={

@@ -82,6 +82,7 @@ class AuthorNotice(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     dismissed_at = models.DateTimeField(null=True, blank=True)
     # Members with an address get it by email too, batched with their reply emails (forum.services.notifications).
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
 
     objects = AuthorNoticeQuerySet.as_manager()

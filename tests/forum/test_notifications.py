@@ -157,3 +157,27 @@ def test_replying_through_the_form_notifies_the_parent_author(client):
     parent = make_comment(post=post, author=author)
     post_comment(Client(), post, parent=parent, text="A reader's reply")
     assert send() == 1 and "A reader's reply" in mail.outbox[0].body
+
+
+class WorkerKilled(BaseException):
+    """What a `kill -9` looks like from inside: nothing after it runs, no handler catches it."""
+
+
+def test_a_worker_killed_mid_send_neither_loses_nor_doubles_the_email(asterix, monkeypatch):
+    """Rows were once marked sent before the mail server had them: a kill in between lost the email."""
+    post = make_post()
+    PostFollow.objects.create(user=asterix, post=post)
+    make_comment(post=post, text="Words that must arrive")
+
+    def killed(self, fail_silently=False):
+        raise WorkerKilled
+
+    monkeypatch.setattr("django.core.mail.EmailMessage.send", killed)
+    with pytest.raises(WorkerKilled):
+        send()
+    monkeypatch.undo()
+    assert Notification.objects.get().sent_at is None  # not lost: still waiting
+    assert send(minutes_later=17) == 0  # while the dead worker's claim stands, no one sends it twice
+    assert send(minutes_later=16 + 11) == 1  # once the claim has expired, another run sends it
+    assert send(minutes_later=16 + 30) == 0
+    assert len(mail.outbox) == 1 and "Words that must arrive" in mail.outbox[0].body
