@@ -8,7 +8,7 @@ jobs: when each periodic job is next due; quotes: fingerprints that find quotes 
 
 from forum.models.comments import AUTHOR_NAME_MAX_LENGTH, COMMENT_MAX_LENGTH, Comment, CommentQuerySet
 from forum.models.follows import Notification, PostFollow
-from forum.models.jobs import ScheduledJob
+from forum.models.jobs import HealthProbe, ScheduledJob
 from forum.models.posts import (
     REMOVED_AT_AUTHORS_REQUEST_TEXT,
     SECTION_MAX_LENGTH,
@@ -31,6 +31,7 @@ __all__ = [
     "Comment",
     "CommentPolicy",
     "CommentQuerySet",
+    "HealthProbe",
     "Label",
     "Notification",
     "Post",

@@ -14,3 +14,10 @@ class ScheduledJob(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class HealthProbe(models.Model):
+    """One row `/healthz` writes to (forum.ops.health): a database that is read-only, a standby or out of disk
+    refuses the write, so load balancers can keep posters away while readers are still served."""
+
+    checked_at = models.DateTimeField()

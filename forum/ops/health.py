@@ -1,4 +1,5 @@
-"""`/healthz` for load balancers: 200 when the database answers ("degraded" when the cache does not), else 503.
+"""`/healthz` for load balancers: 200 when the database answers ("degraded" when the cache or writes fail),
+else 503; `/healthz?for=posting` is 503 unless writes work too.
 
 Answered by middleware ahead of the rest, so a probe that names the server by
 its address (not an allowed host) or over plain HTTP still gets an answer.
@@ -10,8 +11,11 @@ import logging
 import uuid
 
 from django.core.cache import cache
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpResponse
+from django.utils import timezone
+
+from forum.models import HealthProbe
 
 PATH = "/healthz"
 logger = logging.getLogger(__name__)
@@ -28,6 +32,17 @@ def database_answers() -> bool:
         return False
 
 
+def database_takes_writes() -> bool:
+    """A real write to one row, committed: refused by a read-only database, a standby, a full disk."""
+    try:
+        with transaction.atomic():
+            HealthProbe.objects.update_or_create(pk=1, defaults={"checked_at": timezone.now()})
+        return True
+    except DatabaseError:
+        logger.warning("Health check: the database does not take writes.", exc_info=True)
+        return False
+
+
 def cache_answers() -> bool:
     key, value = "forum:healthz", uuid.uuid4().hex
     try:
@@ -38,17 +53,22 @@ def cache_answers() -> bool:
         return False
 
 
-def health() -> HttpResponse:
-    """503 only when the database does not answer: without the cache the site serves on, slower, so the
-    instance says "degraded" and stays in the load balancer's pool."""
-    database, cache_up = database_answers(), cache_answers()
-    status = "unavailable" if not database else "ok" if cache_up else "degraded"
+def health(*, for_posting: bool = False) -> HttpResponse:
+    """503 when the database does not answer; otherwise 200, "degraded" when the cache or writes fail, so
+    readers keep being served. `?for=posting` answers 503 unless writes work too: point a load balancer's
+    check for POST requests (or for the whole instance, where reading alone is no use) there."""
+    database = database_answers()
+    writes = database and database_takes_writes()
+    cache_up = cache_answers()
+    status = "unavailable" if not database else "ok" if writes and cache_up else "degraded"
     body = {
         "status": status,
         "database": "ok" if database else "unavailable",
+        "writes": "ok" if writes else "unavailable",
         "cache": "ok" if cache_up else "unavailable",
     }
-    response = HttpResponse(json.dumps(body), status=503 if not database else 200, content_type="application/json")
+    failing = not database or (for_posting and not writes)
+    response = HttpResponse(json.dumps(body), status=503 if failing else 200, content_type="application/json")
     response["Cache-Control"] = "no-store"
     return response
 
@@ -59,5 +79,5 @@ class HealthCheckMiddleware:
 
     def __call__(self, request):
         if request.path == PATH and request.method in ("GET", "HEAD"):
-            return health()
+            return health(for_posting=request.GET.get("for") == "posting")
         return self.get_response(request)

@@ -10,7 +10,7 @@ from django.db import OperationalError, connection
 def test_healthy(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert json.loads(response.content) == {"status": "ok", "database": "ok", "cache": "ok"}
+    assert json.loads(response.content) == {"status": "ok", "database": "ok", "writes": "ok", "cache": "ok"}
     assert response["Cache-Control"] == "no-store"
 
 
@@ -32,7 +32,12 @@ def test_a_database_that_does_not_answer_is_a_503(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", refuse)
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert json.loads(response.content) == {"status": "unavailable", "database": "unavailable", "cache": "ok"}
+    assert json.loads(response.content) == {
+        "status": "unavailable",
+        "database": "unavailable",
+        "writes": "unavailable",
+        "cache": "ok",
+    }
 
 
 @pytest.mark.django_db
@@ -48,5 +53,27 @@ def test_a_cache_that_does_not_answer_is_degraded_not_down_and_nothing_sensitive
     # The site serves on without its cache: a load balancer keeps the instance.
     assert response.status_code == 200
     body = json.loads(response.content)
-    assert body == {"status": "degraded", "database": "ok", "cache": "unavailable"}
+    assert body == {"status": "degraded", "database": "ok", "writes": "ok", "cache": "unavailable"}
     assert "127.0.0.1" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_database_that_refuses_writes_keeps_readers_but_not_posters(client, monkeypatch):
+    """A read-only or full database once answered 200 "ok": SELECT 1 still worked (issue 26, item 7)."""
+    from forum.models import HealthProbe
+
+    def read_only(*args, **kwargs):
+        raise OperationalError("cannot execute UPDATE in a read-only transaction")
+
+    monkeypatch.setattr(type(HealthProbe.objects), "update_or_create", read_only)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert json.loads(response.content) == {
+        "status": "degraded",
+        "database": "ok",
+        "writes": "unavailable",
+        "cache": "ok",
+    }
+    assert client.get("/healthz", {"for": "posting"}).status_code == 503
+    monkeypatch.undo()
+    assert client.get("/healthz", {"for": "posting"}).status_code == 200
