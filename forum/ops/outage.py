@@ -12,7 +12,7 @@ transaction that the failure rolled back. Other errors keep the plain 500 page.
 
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
 
@@ -23,8 +23,15 @@ PROSE_FIELDS = ("title", "text", "reason", "details", "note")
 RETRY_AFTER_SECONDS = 30
 
 
+# PostgreSQL's "cannot execute INSERT in a read-only transaction" (a standby, or the primary set read-only)
+# reaches Django as an InternalError; it is an outage to the poster all the same.
+READ_ONLY_SQLSTATE = "25006"
+
+
 def is_outage(error: BaseException | None) -> bool:
-    return isinstance(error, (OperationalError, InterfaceError)) or is_cache_outage(error)
+    if isinstance(error, (OperationalError, InterfaceError)) or is_cache_outage(error):
+        return True
+    return isinstance(error, InternalError) and getattr(error.__cause__, "sqlstate", None) == READ_ONLY_SQLSTATE
 
 
 def typed_text(request) -> list[tuple[str, str]]:

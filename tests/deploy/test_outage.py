@@ -63,3 +63,23 @@ def test_other_errors_keep_the_plain_500_page(browser, monkeypatch):
     response = browser.get(f"/posts/{post.slug}/")
     assert response.status_code == 500
     assert "Something went wrong" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_read_only_database_is_an_outage_with_the_text_kept(browser, monkeypatch):
+    """PostgreSQL refuses writes on a standby or a primary set read-only with an InternalError (SQLSTATE 25006)."""
+    from django.db import InternalError
+
+    class ReadOnlySqlTransaction(Exception):
+        sqlstate = "25006"
+
+    def read_only(**kwargs):
+        try:
+            raise ReadOnlySqlTransaction("cannot execute INSERT in a read-only transaction")
+        except ReadOnlySqlTransaction as cause:
+            raise InternalError("cannot execute INSERT in a read-only transaction") from cause
+
+    monkeypatch.setattr(comment_service, "comment_post", read_only)
+    post = make_post()
+    response = browser.post(f"/posts/{post.slug}/comments/", {"text": "Kept for later", "identity": "anonymous"})
+    assert response.status_code == 503 and "Kept for later" in response.content.decode()
