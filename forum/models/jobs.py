@@ -11,6 +11,8 @@ class ScheduledJob(models.Model):
     last_started_at = models.DateTimeField(null=True, blank=True)
     last_finished_at = models.DateTimeField(null=True, blank=True)
     last_outcome = models.CharField(max_length=200, blank=True)
+    # Runs that failed in a row: the next try waits a short, growing delay (forum.ops.jobs.retry_delay).
+    failures = models.PositiveIntegerField(default=0)
 
     def __str__(self):
         return self.name

@@ -7,8 +7,9 @@ never run the same job at once, and a restarted worker keeps the schedule.
 The jobs themselves are safe to overlap anyway: reply emails are claimed row by
 row (forum.services.notifications), purges are idempotent.
 
-The loop survives the database going away (it waits and reconnects) and stops
-between jobs on SIGTERM or SIGINT.
+A job that fails is tried again after a short, growing delay (retry_delay), not a
+whole period. The loop survives the database going away (it waits and
+reconnects) and stops between jobs on SIGTERM or SIGINT.
 """
 
 import logging
@@ -47,6 +48,15 @@ JOBS = (
 )
 # The most the loop waits for a database that went away.
 MAX_BACKOFF_SECONDS = 30.0
+# A failed job is tried again after 30 s, then 1, 2, 4… minutes, never later than 15 minutes or its period.
+RETRY_FIRST_SECONDS = 30
+RETRY_MOST_SECONDS = 15 * 60
+
+
+def retry_delay(job: Job, failures: int) -> timedelta:
+    """How long after its `failures`-th failure in a row a job is tried again."""
+    seconds = min(RETRY_FIRST_SECONDS * 2 ** max(0, failures - 1), RETRY_MOST_SECONDS)
+    return min(timedelta(seconds=seconds), job.every)
 
 
 def schedule_jobs(jobs=None) -> None:
@@ -59,7 +69,11 @@ def schedule_jobs(jobs=None) -> None:
 
 
 def claim(job: Job) -> bool:
-    """Take a due job for this worker: True when it is ours to run now."""
+    """Take a due job for this worker: True when it is ours to run now.
+
+    Its next run is set as if this one will fail (a short retry): a worker killed, or a
+    database lost, mid-job then delays it by that, not a whole period; success sets the period.
+    """
     now = timezone.now()
     with transaction.atomic():
         row = (
@@ -67,7 +81,7 @@ def claim(job: Job) -> bool:
         )
         if row is None:
             return False
-        row.next_run_at = now + job.every
+        row.next_run_at = now + retry_delay(job, row.failures + 1)
         row.last_started_at = now
         row.save(update_fields=["next_run_at", "last_started_at"])
     return True
@@ -85,13 +99,29 @@ def run_due_jobs(jobs=None, *, stopping: threading.Event | None = None) -> list[
         try:
             outcome = job.run()
         except DatabaseError:
-            raise  # the loop waits for the database; the job is due again at its next turn
+            logger.exception("Job %s failed: the database does not answer; it is tried again shortly.", job.name)
+            raise  # the loop waits for the database; the claim already set the short retry
         except Exception as error:
-            logger.exception("Job %s failed.", job.name)
-            outcome = f"failed: {type(error).__name__}"
-        ScheduledJob.objects.filter(name=job.name).update(last_finished_at=timezone.now(), last_outcome=outcome[:200])
+            logger.exception("Job %s failed; it is tried again shortly.", job.name)
+            ran.append(f"{job.name}: {_failed(job, error)}")
+            continue
+        now = timezone.now()
+        ScheduledJob.objects.filter(name=job.name).update(
+            last_finished_at=now, last_outcome=outcome[:200], failures=0, next_run_at=now + job.every
+        )
         ran.append(f"{job.name}: {outcome}")
     return ran
+
+
+def _failed(job: Job, error: Exception) -> str:
+    row = ScheduledJob.objects.get(name=job.name)
+    row.failures += 1
+    delay = retry_delay(job, row.failures)
+    row.next_run_at = timezone.now() + delay
+    row.last_finished_at = timezone.now()
+    row.last_outcome = f"failed: {type(error).__name__}; again in {int(delay.total_seconds())} s"[:200]
+    row.save(update_fields=["failures", "next_run_at", "last_finished_at", "last_outcome"])
+    return row.last_outcome
 
 
 def run_forever(stopping: threading.Event, *, report=logger.info, jobs=None) -> None:

@@ -67,7 +67,51 @@ def test_a_failing_job_is_recorded_and_the_others_still_run(no_delay, monkeypatc
     output = run_worker_once()
     assert "broken: failed: RuntimeError" in output
     assert "purge_ip_addresses: Dropped" in output
-    assert ScheduledJob.objects.get(name="broken").last_outcome == "failed: RuntimeError"
+    assert ScheduledJob.objects.get(name="broken").last_outcome == "failed: RuntimeError; again in 30 s"
+
+
+@pytest.mark.django_db
+def test_a_failing_job_is_retried_after_a_short_growing_delay_not_a_whole_period(monkeypatch, caplog):
+    """A daily job that failed once waited a whole day (issue 26)."""
+    import time_machine
+    from django.utils import timezone
+
+    outcomes = iter([RuntimeError("disk busy"), RuntimeError("disk busy"), "done"])
+
+    def flaky():
+        outcome = next(outcomes)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    daily = jobs.Job("flaky_purge", jobs.JOBS[1].every, flaky)
+    jobs.schedule_jobs([daily])
+    delays = []
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        for _ in range(3):
+            jobs.run_due_jobs([daily])
+            row = ScheduledJob.objects.get(name="flaky_purge")
+            delays.append(round((row.next_run_at - timezone.now()).total_seconds()))
+            clock.shift(row.next_run_at - timezone.now())
+    assert delays == [30, 60, 24 * 60 * 60]  # 30 s, then 1 minute, then back to its day
+    assert ScheduledJob.objects.get(name="flaky_purge").failures == 0
+    assert "Job flaky_purge failed" in caplog.text
+
+
+@pytest.mark.django_db
+def test_a_job_whose_database_went_away_mid_run_is_retried_shortly(monkeypatch):
+    from django.db import OperationalError
+    from django.utils import timezone
+
+    def database_gone():
+        raise OperationalError("server closed the connection unexpectedly")
+
+    job = jobs.Job("needs_the_database", jobs.JOBS[1].every, database_gone)
+    jobs.schedule_jobs([job])
+    with pytest.raises(OperationalError):
+        jobs.run_due_jobs([job])
+    row = ScheduledJob.objects.get(name="needs_the_database")
+    assert (row.next_run_at - timezone.now()).total_seconds() <= 30
 
 
 def at_once(count: int, work) -> list:
