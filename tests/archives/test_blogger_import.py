@@ -360,3 +360,38 @@ def test_odd_paths_at_old_addresses_are_plain_404s(client):
     ]:
         assert client.get(path).status_code in {404, 301}, path
     assert client.get("/feeds/posts/default/-/Probation%20Reform")["Location"] == "/labels/probation-reform/feed/"
+
+
+def test_one_enormous_entry_is_refused_while_streaming_not_after(tmp_path, monkeypatch):
+    """A 0.3 MB zip holding one 300 MB comment once drove the import to 685 MB before it was refused."""
+    from forum.archives import xmlstream
+
+    monkeypatch.setattr(xmlstream, "MAX_ENTRY_BYTES", 1024 * 1024)
+    feed = TAKEOUT.read_text(encoding="utf-8")
+    first_entry_end = feed.index("</entry>")
+    huge = feed[:first_entry_end] + "<content>" + "word " * 2_000_000 + "</content>" + feed[first_entry_end:]
+    path = tmp_path / "takeout.zip"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Takeout/Blogger/Blogs/One/feed.atom", huge)
+    assert path.stat().st_size < 200_000  # 10 MB that compress to almost nothing
+    read = []
+    real_open = zipfile.ZipFile.open
+
+    def counting_open(self, *args, **kwargs):
+        opened = real_open(self, *args, **kwargs)
+        real_read = opened.read
+
+        def read_and_count(size=-1):
+            data = real_read(size)
+            read.append(len(data))
+            return data
+
+        opened.read = read_and_count
+        return opened
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", counting_open)
+    with pytest.raises(CommandError) as refused:
+        import_blogger(path)
+    assert "one entry runs past 1 MB of the file" in str(refused.value)
+    assert sum(read) < 3 * 1024 * 1024  # stopped soon after the limit, not at the end of the 10 MB
+    assert Post.objects.count() == 0
