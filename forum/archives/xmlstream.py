@@ -16,7 +16,6 @@ from defusedxml.ElementTree import iterparse
 
 from forum.archives.records import ArchiveError
 
-
 # No entry of a real archive comes near this (a comment holds at most 10,000 characters).
 MAX_ENTRY_BYTES = 32 * 1024 * 1024
 
