@@ -28,6 +28,16 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def primary_database_present():
+    """Each test starts with the primary database taken as present (forum.lib.primary is per process)."""
+    from forum.lib import primary
+
+    primary.note_back()
+    yield
+    primary.note_back()
+
+
+@pytest.fixture(autouse=True)
 def replicas_only_where_asked(request, settings):
     """Other tests read and write one database: a replica configured for the run is a mirror of it,
     which cannot see a test's uncommitted rows. Tests marked `postgres_server` read from the real standby."""

@@ -7,6 +7,11 @@ cookie, so whoever just posted, reported or removed something sees it at once
 however far a replica lags. Everything else, and anything inside a transaction,
 uses the primary. A replica that cannot be reached is left alone for a while
 and its readers go to the primary.
+
+When the primary itself cannot be reached, every GET and HEAD (members' too)
+reads from a replica and pages say "Posting is paused for a few minutes"
+(forum.lib.primary); forms answer 503 with the typed text (forum.ops.outage);
+nothing is written on a GET meanwhile (stale fragments are shown, not rebuilt).
 """
 
 import random
@@ -15,6 +20,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 from django.db import DatabaseError, connections
+
+from forum.lib import primary
 
 PRIMARY = "default"
 PRIMARY_COOKIE = "forum_primary"
@@ -77,6 +84,29 @@ def reachable_replica() -> str | None:
     return None
 
 
+def _primary_away_for(request) -> bool:
+    """A read the primary would serve, with the primary away and a replica up: the replica serves it."""
+    if request.method not in SAFE_METHODS or primary_answers():
+        return False
+    request.primary_away = True
+    return reachable_replica() is not None
+
+
+def primary_answers() -> bool:
+    """Can the primary be reached? Checked with the connection's own health check (once per request
+    anyway); a failure is remembered for a few seconds (forum.lib.primary)."""
+    if primary.is_away():
+        return False
+    connection = connections[PRIMARY]
+    try:
+        connection.close_if_health_check_failed()
+        connection.ensure_connection()
+    except DatabaseError:
+        primary.note_away()
+        return False
+    return True
+
+
 class ReplicaReadsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -84,7 +114,7 @@ class ReplicaReadsMiddleware:
     def __call__(self, request):
         if not settings.FORUM_REPLICA_ALIASES:
             return self.get_response(request)
-        token = _reads_from.set(UNDECIDED if may_read_from_replica(request) else None)
+        token = _reads_from.set(UNDECIDED if may_read_from_replica(request) or _primary_away_for(request) else None)
         try:
             response = self.get_response(request)
         finally:

@@ -113,24 +113,24 @@ def send_pending_notifications(*, now=None) -> int:
     )
     sent = 0
     for recipient_id in recipient_ids:
-        with transaction.atomic():
-            # Rows another runner is claiming are skipped, not waited for (PostgreSQL; SQLite queues writers).
-            ids = list(
-                waiting.filter(recipient_id=recipient_id)
-                .select_for_update(skip_locked=True)
-                .values_list("pk", flat=True)
-            )
-            notice_ids = list(
-                told.filter(user_id=recipient_id).select_for_update(skip_locked=True).values_list("pk", flat=True)
-            )
-            Notification.objects.filter(pk__in=ids).update(claimed_at=now)
-            AuthorNotice.objects.filter(pk__in=notice_ids).update(email_claimed_at=now)
+        ids, notice_ids = _claim(waiting.filter(recipient_id=recipient_id), told.filter(user_id=recipient_id), now)
         if ids or notice_ids:
             sent += _send_to(recipient_id, ids, notice_ids)
             # Sent, or nothing left to say: done with either way (a failed send gave them back).
             Notification.objects.filter(pk__in=ids, claimed_at=now).update(sent_at=timezone.now())
             AuthorNotice.objects.filter(pk__in=notice_ids, email_claimed_at=now).update(emailed_at=timezone.now())
     return sent
+
+
+def _claim(waiting, told, now) -> tuple[list[int], list[int]]:
+    """Take one member's waiting rows for this run, committed before anything is sent."""
+    with transaction.atomic():
+        # Rows another runner is claiming are skipped, not waited for (PostgreSQL; SQLite queues writers).
+        ids = list(waiting.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        notice_ids = list(told.select_for_update(skip_locked=True).values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=ids).update(claimed_at=now)
+        AuthorNotice.objects.filter(pk__in=notice_ids).update(email_claimed_at=now)
+    return ids, notice_ids
 
 
 def _send_to(recipient_id: int, ids: list[int], notice_ids: list[int]) -> int:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Q
 
+from forum.lib import primary
 from forum.models import Comment
 from forum.threads.markup import FRAGMENT_VERSION, reference_title, render
 from moderation.models import ModerationLogEntry
@@ -138,6 +139,7 @@ def rebuild_stale(comment_ids: list[int]) -> dict[int, str]:
     already written its own, newer fragment, which a page's read must not undo.
     """
     fresh = _rendered(list(Comment.objects.filter(pk__in=comment_ids).select_related("author")))
-    if fresh:
+    # With the primary away nothing is written on a read: the page shows them, the next read stores them.
+    if fresh and not primary.is_away():
         _store(fresh, only_stale=True)
     return fresh

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import compress_string
 
-from forum.lib import cookies
+from forum.lib import cookies, primary
 from forum.lib.keys import form_stamp
 from forum.models import Comment, SiteSettings, opening_lines
 from forum.threads import markup
@@ -154,6 +154,8 @@ def shares_page(reader, post) -> bool:
     anything in it, nor a browser with a message to show or a name to fill in."""
     request = reader.request
     if request.method != "GET" or reader.user_id is not None or reader.just_posted:
+        return False
+    if primary.is_away():  # its pages say posting is paused: not a copy to keep
         return False
     if cookies.name_from(request) or any(True for _ in get_messages(request)):
         return False

@@ -104,3 +104,39 @@ def test_readers_go_to_the_primary_while_the_replica_is_unreachable(standby):
     response = Client().get(post.get_absolute_url())
     assert response.status_code == 200
     assert "Words on the primary" in response.content.decode()
+
+
+def test_with_the_primary_away_everyone_reads_from_the_replica_and_posting_pauses(standby, monkeypatch):
+    """Primary down = read-only, not down (issue 26): members and readers read the standby, with a banner;
+    a form gives the typed text back; nothing is written on a GET; back to normal when the primary returns."""
+    from django.db import OperationalError
+
+    from forum.lib import primary
+    from forum.models import SiteSettings
+    from moderation.models import ModerationSettings
+
+    SiteSettings.current(), ModerationSettings.current()  # made on the first read ever (a flush emptied them)
+    post = make_post(title="A read-only afternoon")
+    member = Client(raise_request_exception=False)
+    member.force_login(make_member("Asterix"))
+    reader = Client(raise_request_exception=False)
+    caught_up(standby)
+
+    def primary_gone(*args, **kwargs):
+        raise OperationalError("connection to server on socket failed: Connection refused")
+
+    monkeypatch.setattr(connections["default"], "ensure_connection", primary_gone)
+    monkeypatch.setattr(connections["default"], "close_if_health_check_failed", lambda: None)
+    for browser in (member, reader):
+        page = browser.get(post.get_absolute_url())
+        assert page.status_code == 200
+        assert "A read-only afternoon" in page.content.decode()
+        assert "Posting is paused for a few minutes" in page.content.decode()
+    refused = post_comment(member, post, text="Typed while the primary was away")
+    assert refused.status_code == 503 and "Typed while the primary was away" in refused.content.decode()
+
+    monkeypatch.undo()
+    primary.note_back()  # what AWAY_SECONDS later brings by itself
+    page = member.get(post.get_absolute_url()).content.decode()
+    assert "Posting is paused" not in page
+    assert post_comment(member, post, text="Sent once it was back").status_code == 302
