@@ -16,4 +16,5 @@ def moderation_queue(request):
 
 def author_notices(request):
     """The private notices for whoever this request proves to be (moderation.authors), read only if a page shows them."""
-    return {"author_notices": functools.cache(lambda: open_notices_for(request))}
+    # A callable the template calls only where it shows them; open_notices_for keeps its answer on the request.
+    return {"author_notices": lambda: open_notices_for(request)}

@@ -51,7 +51,7 @@ def server_error(request):
         return HttpResponseServerError(loader.get_template("500.html").render())
     # Rendered without the request: its context processors would ask the database again.
     retry = request.get_full_path() if request.method == "GET" else None  # a form's address answers only POST
-    if isinstance(error, (OperationalError, InterfaceError)) or not is_cache_outage(error):
+    if not is_cache_outage(error):
         primary.note_away()  # for a few seconds, reads go to a replica (forum.ops.replicas)
     context = {"typed": typed_text(request), "retry": retry, "cache": is_cache_outage(error)}
     html = loader.get_template("503.html").render(context)

@@ -9,7 +9,7 @@ from forum.lib.people import MODERATE_COMMENTS
 from forum.models import Comment
 from moderation.models import Appeal, AuthorNotice, Ban, ModerationLogEntry, Report, Sanction, ScreeningHit
 from moderation.policy import rules_for
-from moderation.services.bans import ban_lift
+from moderation.services.bans import ban_lift, hidden_with_note
 from moderation.services.comments import comment_moderate
 from moderation.services.log import log_action
 from moderation.services.notices import recipients_of_notices
@@ -125,12 +125,13 @@ def _approve_held_only_by(sanction: Sanction, moderator) -> int:
 
 def _unhide_hidden_with(ban: Ban, moderator) -> int:
     """A ban reversed: the comments its "hide every comment" hid, and nothing has hidden since, are shown again."""
-    hides = ModerationLogEntry.objects.filter(action=Action.HIDE, private_note=f"With ban {ban.pk}.")
+    note = hidden_with_note(ban)
+    hides = ModerationLogEntry.objects.filter(action=Action.HIDE, private_note=note)
     ids = list(hides.values_list("comment_id", flat=True))
     latest = ModerationLogEntry.objects.latest_tombstone_decisions(ids)
     shown = 0
     for comment in Comment.objects.filter(pk__in=ids, state=Comment.State.HIDDEN):
-        if latest.get(comment.pk) is not None and latest[comment.pk].private_note == f"With ban {ban.pk}.":
+        if latest.get(comment.pk) is not None and latest[comment.pk].private_note == note:
             comment_moderate(comment=comment, action=Action.UNHIDE, moderator=moderator, reason=GRANTED)
             shown += 1
     return shown

@@ -67,6 +67,11 @@ def _aim(ban: Ban, *, at: Comment) -> None:
         raise ValidationError(f"This comment has no {Ban.Kind(ban.kind).label.lower()} to ban.")
 
 
+def hidden_with_note(ban: Ban) -> str:
+    """The private note on each hide a ban's "hide every comment" made: how its reversal finds them."""
+    return f"With ban {ban.pk}."
+
+
 def _hide_all_of(comment: Comment, *, ban: Ban, moderator) -> None:
     """Hide the person's published comments: those of their account, names and browsers, never a whole network's.
 
@@ -77,7 +82,7 @@ def _hide_all_of(comment: Comment, *, ban: Ban, moderator) -> None:
     own = Identity(account_ids=person.account_ids, name_keys=person.name_keys, device_hashes=person.device_hashes)
     theirs = Comment.objects.filter(own.comments(), state=Comment.State.PUBLISHED).select_related("author")
     for published in theirs:
-        comment_moderate(comment=published, action=Action.HIDE, moderator=moderator, note=f"With ban {ban.pk}.")
+        comment_moderate(comment=published, action=Action.HIDE, moderator=moderator, note=hidden_with_note(ban))
 
 
 def ban_lift(*, ban: Ban, moderator, reason: str = "") -> Ban:

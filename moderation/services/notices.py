@@ -6,7 +6,6 @@ skip them. Erasure by the author and account deletion take notices, appeal
 texts and report texts away with the words (forget_words, forget_account).
 """
 
-from django.db.models import Q
 from django.utils import timezone
 
 from forum.models import Comment
@@ -83,7 +82,7 @@ def forget_words(*, comment_ids: list[int], by_author: bool) -> None:
 def forget_account(*, user_id: int) -> None:
     """An account is deleted: its appeal texts and the texts of its reports go; its notices go with the row."""
     told = AuthorNotice.objects.filter(user_id=user_id).values("entry_id")
-    Appeal.objects.filter(Q(entry_id__in=told)).update(text="")
+    Appeal.objects.filter(entry_id__in=told).update(text="")
     Appeal.objects.filter(entry_id__in=told).open().update(status=Appeal.Status.WITHDRAWN, answered_at=timezone.now())
     Report.objects.filter(reporter_id=user_id).exclude(details="").update(details="")
 
