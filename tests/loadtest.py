@@ -40,7 +40,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from forum.identity import DEVICE_COOKIE  # noqa: E402 (needs no settings to import)
+from forum.lib.cookies import DEVICE_COOKIE  # noqa: E402 (needs no settings to import)
 from tests.servers import PYTHON, Visitor, gunicorn, production_env  # noqa: E402
 from tests.with_services import postgres, redis  # noqa: E402
 
