@@ -61,10 +61,11 @@ class Identity:
         wanted = Q(pk__in=[])
         if self.account_ids:
             wanted |= Q(author_id__in=self.account_ids)
+        # Each with its partial index's condition (implied, never "" here): else no index may be used.
         if self.name_keys:
-            wanted |= Q(author_name_key__in=self.name_keys)
+            wanted |= Q(author_name_key__in=self.name_keys) & ~Q(author_name_key="")
         if self.device_hashes:
-            wanted |= Q(device_hash__in=self.device_hashes)
+            wanted |= Q(device_hash__in=self.device_hashes) & ~Q(device_hash="")
         if self.addresses:
             wanted |= Q(ip_address__in=self.addresses)
         return wanted

@@ -60,10 +60,12 @@ class AuthorNoticeQuerySet(models.QuerySet):
         who = Q(pk__in=[])
         if user_id is not None:
             who |= Q(user_id=user_id)
+        # Each with its partial index's own condition, which it implies anyway: without it neither
+        # SQLite nor PostgreSQL may use that index, and every page an author reads scans every notice.
         if key_hashes:
-            who |= Q(key_hash__in=key_hashes)
+            who |= Q(key_hash__in=key_hashes) & ~Q(key_hash="")
         if device_hash:
-            who |= Q(device_hash=device_hash)
+            who |= Q(device_hash=device_hash) & ~Q(device_hash="")
         return self.filter(who)
 
     def undismissed(self):
