@@ -6,6 +6,9 @@ away. Counting (add, incr, decr) still raises: a rate limit cannot count
 without it, and forum.lib.limits decides what a limit does then (posting waits,
 reading goes on). Failures are counted, and logged once a minute, not once a
 request.
+Deletions that could not reach Redis are tried again once it answers (by this
+process: a restart forgets them), so a page whose words were erased meanwhile
+is not kept there until it expires.
 """
 
 import logging
@@ -50,18 +53,57 @@ class _Outages:
 
 outages = _Outages()
 
+# The most keys whose deletion waits for Redis in one process (a thread's pages, about 40 keys per change).
+MAX_UNDELETED = 10_000
+
+
+class _Undeleted:
+    """Keys a deletion could not reach Redis for, by version: deleted as soon as a call gets through."""
+
+    def __init__(self):
+        self.keys: set[tuple] = set()
+        self._lock = threading.Lock()
+
+    def add(self, keys_and_versions) -> None:
+        wanted = set(keys_and_versions)
+        with self._lock:
+            room = MAX_UNDELETED - len(self.keys)
+            self.keys.update(list(wanted)[:room])
+        if len(wanted) > room:
+            logger.error("Cache keys left undeleted while the cache is away (over %d): kept until they expire.", room)
+
+    def take(self) -> list[tuple]:
+        with self._lock:
+            keys, self.keys = list(self.keys), set()
+        return keys
+
+
+undeleted = _Undeleted()
+
 
 class ForgivingRedisCache(RedisCache):
     """Django's RedisCache whose reads miss and writes are skipped while Redis cannot be reached."""
 
-    def _forgive(self, operation: str, call, fallback):
+    def _forgive(self, operation: str, call, fallback, *, deleting=(), version=None):
         try:
+            if undeleted.keys:
+                self._delete_what_waited()  # before this call could read what should be gone
             return call()
         except Exception as error:
             if not is_cache_outage(error):
                 raise
             outages.note(error, operation)
+            undeleted.add((key, version) for key in deleting)
             return fallback
+
+    def _delete_what_waited(self) -> None:
+        waiting = undeleted.take()
+        try:
+            for version in {version for _key, version in waiting}:
+                super().delete_many([key for key, kept in waiting if kept == version], version)
+        except Exception:
+            undeleted.add(waiting)  # all of them again: deleting twice is harmless
+            raise
 
     def get(self, key, default=None, version=None):
         return self._forgive("get", lambda: super(ForgivingRedisCache, self).get(key, default, version), default)
@@ -84,10 +126,13 @@ class ForgivingRedisCache(RedisCache):
         return self._forgive("touch", lambda: super(ForgivingRedisCache, self).touch(key, timeout, version), False)
 
     def delete(self, key, version=None):
-        return self._forgive("delete", lambda: super(ForgivingRedisCache, self).delete(key, version), False)
+        call = lambda: super(ForgivingRedisCache, self).delete(key, version)  # noqa: E731
+        return self._forgive("delete", call, False, deleting=[key], version=version)
 
     def delete_many(self, keys, version=None):
-        return self._forgive("delete_many", lambda: super(ForgivingRedisCache, self).delete_many(keys, version), None)
+        keys = list(keys)
+        call = lambda: super(ForgivingRedisCache, self).delete_many(keys, version)  # noqa: E731
+        return self._forgive("delete_many", call, None, deleting=keys, version=version)
 
     def clear(self):
         return self._forgive("clear", lambda: super(ForgivingRedisCache, self).clear(), None)

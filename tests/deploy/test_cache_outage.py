@@ -92,3 +92,21 @@ def test_a_comment_saved_before_its_cache_cleanup_fails_is_acknowledged_not_a_gh
     assert response.status_code == 302
     assert Comment.objects.get().text == "Saved, and told so"
     assert "forum_removal_keys" in response.cookies  # the author can take it down again
+
+
+def test_a_deletion_redis_missed_is_made_once_it_answers_again(redis_cache, monkeypatch):
+    """A thread's pages are deleted on every change; one missed while Redis was away would keep erased
+    words in a copy a reader could be served without a database (forum.threads.pagecache.last_copy)."""
+    import redis
+
+    redis_cache.set("forum:thread-page:1:oldest:1", "a page with words since erased")
+    real_delete_many = type(redis_cache._cache).delete_many
+
+    def redis_gone(*args, **kwargs):
+        raise redis.ConnectionError("Connection refused")
+
+    monkeypatch.setattr(type(redis_cache._cache), "delete_many", redis_gone)
+    redis_cache.delete_many(["forum:thread-page:1:oldest:1"])  # forgiven: nothing raised
+    monkeypatch.setattr(type(redis_cache._cache), "delete_many", real_delete_many)
+    assert redis_cache.get("forum:thread-page:1:oldest:1") is None  # the first call that gets through deletes it
+    assert not forgiving_cache.undeleted.keys
