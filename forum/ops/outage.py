@@ -8,6 +8,8 @@ middleware did not handle, with the exception still current. A lost
 connection becomes "try again in a minute", with the words the person sent
 shown back to copy; nothing was half-written, because each change runs in one
 transaction that the failure rolled back. Other errors keep the plain 500 page.
+With no database at all, a thread page kept in the shared cache is still served to
+readers without an account (forum.threads.responses.kept_copy_while_away).
 """
 
 import sys
@@ -15,9 +17,11 @@ import sys
 from django.db import InterfaceError, InternalError, OperationalError
 from django.http import HttpResponse, HttpResponseServerError
 from django.template import loader
+from django.urls import Resolver404, resolve
 
 from forum.lib import primary
 from forum.lib.forgiving_cache import is_cache_outage
+from forum.threads.responses import kept_copy_while_away
 
 # Form fields that hold someone's own prose (comments, pieces, requests, reports, notes).
 PROSE_FIELDS = ("title", "text", "reason", "details", "note")
@@ -45,6 +49,14 @@ def typed_text(request) -> list[tuple[str, str]]:
     return [(name, data[name]) for name in PROSE_FIELDS if data.get(name, "").strip()]
 
 
+def _kept_thread_page(request):
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    return kept_copy_while_away(request, match.kwargs["slug"]) if match.view_name == "forum:post_detail" else None
+
+
 def server_error(request):
     error = sys.exc_info()[1]
     if not is_outage(error):
@@ -53,6 +65,9 @@ def server_error(request):
     retry = request.get_full_path() if request.method == "GET" else None  # a form's address answers only POST
     if not is_cache_outage(error):
         primary.note_away()  # for a few seconds, reads go to a replica (forum.ops.replicas)
+        kept = _kept_thread_page(request)
+        if kept is not None:
+            return kept
     context = {"typed": typed_text(request), "retry": retry, "cache": is_cache_outage(error)}
     html = loader.get_template("503.html").render(context)
     response = HttpResponse(html, status=503)

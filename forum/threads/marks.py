@@ -17,6 +17,10 @@ STAMP_SLOT = f"{SLOT_MARK}stamp{SLOT_MARK}"
 NEW_SINCE_VISIT_SLOT = f"{SLOT_MARK}new-since-visit{SLOT_MARK}"
 
 
+# Empty, unless no database answers and the kept copy is all a reader can have: "posting is paused".
+PAUSED_SLOT = f"{SLOT_MARK}paused{SLOT_MARK}"
+
+
 _COMMENT_START = re.compile(r"<li id=c(\d+)><article([^>]*)><header>")
 
 

@@ -45,7 +45,7 @@ from forum.lib import cookies, primary
 from forum.lib.keys import form_stamp
 from forum.models import Comment, SiteSettings, opening_lines
 from forum.threads import markup
-from forum.threads.marks import CSRF_SLOT, NEW_SINCE_VISIT_SLOT, SLOT_MARK, STAMP_SLOT, mark_new
+from forum.threads.marks import CSRF_SLOT, NEW_SINCE_VISIT_SLOT, PAUSED_SLOT, SLOT_MARK, STAMP_SLOT, mark_new
 from moderation.authors import open_notices_for
 
 CACHE_SECONDS = 24 * 60 * 60
@@ -94,9 +94,9 @@ class CachedPage:
     def head(self) -> PageHead:
         return PageHead(self.stamp, self.built_at, max(self.readable_ids, default=0))
 
-    def content_for(self, request, *, last_seen: int | None) -> bytes:
-        """The page for this request: its token, a fresh form stamp, and its new marks."""
-        values = {CSRF_SLOT: _token(request), STAMP_SLOT: form_stamp()}
+    def content_for(self, request, *, last_seen: int | None, paused: str = "") -> bytes:
+        """The page for this request: its token, a fresh form stamp, and its new marks (and `paused`, a banner)."""
+        values = {CSRF_SLOT: _token(request), STAMP_SLOT: form_stamp(), PAUSED_SLOT: paused}
         if self.has_new_for(last_seen):  # a returning reader after a change: the slow way
             html = mark_new(self.html(), readable_ids=self.readable_ids, last_seen=last_seen)
             for slot, value in values.items():
@@ -117,7 +117,12 @@ class CachedPage:
         """
         if self.has_new_for(last_seen) or self.deflated is None:
             return compress_string(self.content_for(request, last_seen=last_seen), max_random_bytes=_PADDING)
-        values = {CSRF_SLOT: _token(request).encode(), STAMP_SLOT: form_stamp().encode(), NEW_SINCE_VISIT_SLOT: b""}
+        values = {
+            CSRF_SLOT: _token(request).encode(),
+            STAMP_SLOT: form_stamp().encode(),
+            NEW_SINCE_VISIT_SLOT: b"",
+            PAUSED_SLOT: b"",
+        }
         body, crc, size = [], 0, 0
         for piece, deflated in zip(self.parts, self.deflated):
             raw = values[piece] if isinstance(piece, str) else piece
@@ -200,9 +205,26 @@ def get_head(key: str, *, stamp: str) -> PageHead | None:
     return head if head is not None and head.stamp == stamp else None
 
 
-def store(key: str, page: CachedPage) -> None:
-    cache.set_many({key: page, _head_key(key): page.head}, CACHE_SECONDS)
+def store(key: str, page: CachedPage, *, address: tuple[str, str, int] | None = None) -> None:
+    """Keep the page under its key (and, when given, which key serves its address, for last_copy())."""
+    entries = {key: page, _head_key(key): page.head}
+    if address is not None:
+        entries[_address_key(*address)] = key
+    cache.set_many(entries, CACHE_SECONDS)
     _keep_here(key, page)
+
+
+def last_copy(slug: str, *, sort: str, page: int) -> CachedPage | None:
+    """The shared copy last kept for this address (slug, sort, page), whatever it was built from: for
+    readers while no database answers to tell its stamp. A change deletes its thread's copies
+    (forget(); a deletion Redis missed is retried, forum.lib.forgiving_cache), so words erased are
+    never in one. This process's own copies are not used: a change made elsewhere leaves them here."""
+    key = cache.get(_address_key(slug, sort, page))
+    return cache.get(key) if key is not None else None
+
+
+def _address_key(slug: str, sort: str, page: int) -> str:
+    return f"forum:thread-page-at:{slug}:{sort}:{page}"
 
 
 # A page never changes under its stamp, so each server process also keeps the last few it

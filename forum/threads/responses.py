@@ -6,9 +6,12 @@ from datetime import datetime
 
 from django.conf import settings
 from django.http import HttpResponse
+from django.template.loader import render_to_string
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
+from forum.lib.inputs import page_number
+from forum.threads import assemble, pagecache
 from forum.threads.pagecache import CachedPage, store
 
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
@@ -52,3 +55,18 @@ def finish(response, *, etag: str | None = None, last_modified: datetime | None 
     if last_modified:
         response["Last-Modified"] = http_date(last_modified.timestamp())
     patch_vary_headers(response, ("Cookie", "Accept-Encoding"))
+
+
+def kept_copy_while_away(request, slug: str) -> HttpResponse | None:
+    """With no database answering, the thread page last kept in the shared cache, saying posting is paused:
+    for a reader without an account (a member's page would not be theirs). None when none is kept."""
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return None
+    sort = request.GET.get("sort") if request.GET.get("sort") in assemble.SORT_CHOICES else assemble.OLDEST_FIRST
+    page = pagecache.last_copy(slug, sort=sort, page=page_number(request.GET.get("page")))
+    if page is None:
+        return None
+    banner = render_to_string("includes/posting_paused.html")
+    response = HttpResponse(page.content_for(request, last_seen=None, paused=banner))
+    response["Cache-Control"] = "no-store"
+    return response

@@ -87,11 +87,13 @@ def _shared_post_page(request, reader, post, form, *, rules, sort: str, number: 
         shown = assemble.thread_page(reader, post, sort=sort, page_number=number)
         form = form or comment_form(request)
         form.fresh_stamp = lambda: marks.STAMP_SLOT
-        html = _post_page_html(request, post, form, rules, shown, csrf_token=marks.CSRF_SLOT)
+        html = _post_page_html(
+            request, post, form, rules, shown, csrf_token=marks.CSRF_SLOT, paused_slot=mark_safe(marks.PAUSED_SLOT)
+        )
         page = pagecache.CachedPage.of(
             html, stamp=stamp, readable_ids=shown.readable_ids, newest_comment_id=shown.newest_comment_id
         )
-        pagecache.store(key, page)
+        pagecache.store(key, page, address=(post.slug, sort, number))
         etag = responses.etag_for(stamp, request, page_key=key, new_state=_new_state(page, last_seen))
     response = responses.respond(page, key, request, last_seen=last_seen)
     responses.finish(response, etag=etag, last_modified=page.built_at)
