@@ -14,9 +14,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "0")) or multiprocessing.cpu_cou
 # Sync workers: one request per process at a time, so a slow *view* holds only its own worker.
 # A slow *client* is another matter: a socket that sends its headers a byte at a time holds a sync
 # (or gthread) worker until `timeout`, and 50 such sockets once left an instance of 2 workers
-# serving nobody for 30 s. Never expose gunicorn directly: put a buffering proxy in front (nginx
-# reads whole requests before passing them on; README "Reverse proxy"), which is what makes sync
-# workers safe.
+# serving nobody for 30 s. Never expose gunicorn directly: put a buffering proxy in front
+# (forum/ops/nginx.conf reads whole requests before passing them on; README "Reverse proxy"), which is
+# what makes sync workers safe (tests/deploy/test_slow_clients.py).
 worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # SIGTERM lets requests in flight finish this long
