@@ -11,7 +11,7 @@ VNU := $(VENV)/vnu/package/build/dist/vnu.jar
 ADDRESS ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run demo worker serve lint test test-sqlite test-postgres migrate seed bench loadtest clean
+.PHONY: run demo worker serve lint test test-sqlite test-postgres migrate seed bench loadtest faulttest clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,11 @@ bench: $(STAMP)
 # wrk's readers and 8 posters; then checks nothing acknowledged was lost and the limits held.
 loadtest: $(STAMP)
 	$(PY) tests/loadtest.py
+
+# The same stack (and an instance without a replica) under readers and posters while Redis, then the
+# primary, is stopped for 20 s and a gunicorn worker is killed; fails if anything acknowledged was lost.
+faulttest: $(STAMP)
+	$(PY) tests/faulttest.py
 
 clean:
 	rm -rf $(VENV) staticfiles tests/artifacts .pytest_cache

@@ -71,6 +71,13 @@ def static_root():
 @contextlib.contextmanager
 def gunicorn(env: dict, *, workers: int = 1, log=None):
     """gunicorn with gunicorn.conf.py on a free port; yields its base URL."""
+    with gunicorn_process(env, workers=workers, log=log) as (base, _process):
+        yield base
+
+
+@contextlib.contextmanager
+def gunicorn_process(env: dict, *, workers: int = 1, log=None):
+    """gunicorn() yielding its arbiter process too: (base URL, Popen), for a test that kills its workers."""
     port = free_port()
     env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)}
     # Its log (an outage's tracebacks, logged as errors) goes to `log`, or nowhere.
@@ -81,7 +88,7 @@ def gunicorn(env: dict, *, workers: int = 1, log=None):
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for(f"{base}/robots.txt", process)
-        yield base
+        yield base, process
     finally:
         process.terminate()
         try:

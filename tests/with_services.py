@@ -104,32 +104,48 @@ def postgres(*, replica: bool):
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def redis(*, as_cache: bool):
-    server = shutil.which("redis-server")
-    if server is None:
-        raise Missing("redis-server not found (Debian: apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    try:
+class RedisServer:
+    """A redis-server on a free port that can be stopped and started again on the same port (the fault test)."""
+
+    def __init__(self):
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            raise Missing("redis-server not found (Debian: apt-get install redis-server)")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 10
         while True:
             try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
             except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
+                if time.monotonic() > deadline or self.process.poll() is not None:
                     raise Missing("redis-server did not start") from None
                 time.sleep(0.05)
-        url = f"redis://127.0.0.1:{port}/0"
-        print(f"with_services: Redis on 127.0.0.1:{port}{' (the cache)' if as_cache else ''}", flush=True)
-        yield {"FORUM_TEST_REDIS_URL": url, **({"REDIS_URL": url} if as_cache else {})}
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@contextlib.contextmanager
+def redis(*, as_cache: bool, server: RedisServer | None = None):
+    server = server or RedisServer()
+    try:
+        server.start()
+        print(f"with_services: Redis on 127.0.0.1:{server.port}{' (the cache)' if as_cache else ''}", flush=True)
+        yield {"FORUM_TEST_REDIS_URL": server.url, **({"REDIS_URL": server.url} if as_cache else {})}
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def main() -> int:
